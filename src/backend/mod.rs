@@ -1,0 +1,190 @@
+//! The TLS stacks behind one small trait. Each drives a real handshake over the wire
+//! tap and reports what its own API exposes; the probe fills the rest from the wire.
+
+pub mod native;
+pub mod openssl;
+pub mod rustls;
+
+use crate::materials::Materials;
+use crate::profile::Profile;
+use crate::tap::Tap;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::Duration;
+
+/// Which stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackendId {
+    NativeTls,
+    Openssl,
+    Rustls,
+}
+
+impl BackendId {
+    pub const ALL: [BackendId; 3] = [Self::NativeTls, Self::Openssl, Self::Rustls];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::NativeTls => "native-tls",
+            Self::Openssl => "openssl",
+            Self::Rustls => "rustls",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "native-tls" | "native" | "nativetls" => Some(Self::NativeTls),
+            "openssl" => Some(Self::Openssl),
+            "rustls" => Some(Self::Rustls),
+            _ => None,
+        }
+    }
+
+    pub fn backend(self) -> &'static dyn Backend {
+        match self {
+            Self::NativeTls => &native::NativeTls,
+            Self::Openssl => &openssl::OpenSsl,
+            Self::Rustls => &rustls::Rustls,
+        }
+    }
+}
+
+impl fmt::Display for BackendId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A profile field a backend cannot honour, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsupported {
+    pub field: &'static str,
+    pub why: String,
+}
+
+/// The verification verdict as the stack computed it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Verify {
+    /// true: verified; false: did not; None: not known (no certificate seen, or the
+    /// stack does not say).
+    pub ok: Option<bool>,
+    /// The library's own reason.
+    pub reason: Option<String>,
+    /// Whether the certificate matched the host name, where checked separately.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_ok: Option<bool>,
+}
+
+/// A failure as the stack described it, plus whatever it told us structurally.
+#[derive(Clone, Debug, Default)]
+pub struct LibError {
+    pub message: String,
+    /// An alert the stack says it received from the peer.
+    pub alert_received: Option<u8>,
+    /// The stack refused the peer's certificate.
+    pub certificate: bool,
+    /// The stack could not even try (the profile asks for what it cannot do).
+    pub not_attempted: bool,
+}
+
+/// What one backend's own API reported for one attempt.
+#[derive(Clone, Debug, Default)]
+pub struct LibView {
+    pub handshake_done: bool,
+    pub handshake_time: Duration,
+    pub version: Option<String>,
+    /// IANA name.
+    pub cipher: Option<String>,
+    pub cipher_openssl: Option<String>,
+    pub group: Option<String>,
+    pub alpn: Option<String>,
+    /// DER chain as the stack exposes it (leaf first).
+    pub chain: Vec<Vec<u8>>,
+    pub verify: Verify,
+    pub error: Option<LibError>,
+    /// A failure after the handshake completed (TLS 1.3 client-certificate rejection).
+    pub post_handshake: Option<LibError>,
+    /// NSS key-log lines.
+    pub keylog: Vec<String>,
+    /// The library and version that did the work.
+    pub library: String,
+}
+
+/// One TLS stack.
+pub trait Backend: Sync {
+    fn id(&self) -> BackendId;
+    /// Profile fields this stack cannot honour for this profile.
+    fn unsupported(&self, p: &Profile) -> Vec<Unsupported>;
+    /// Handshake over the tap, then close politely and listen briefly for a
+    /// post-handshake alert. Never panics on anything the peer sends.
+    fn handshake(&self, p: &Profile, m: &Materials, tap: Tap) -> LibView;
+}
+
+/// How long to wait after the handshake for the server's reaction to our Finished
+/// (a TLS 1.3 server rejecting the client certificate alerts only then).
+pub const SETTLE: Duration = Duration::from_millis(400);
+
+/// ALPN protocols in wire format.
+pub fn alpn_wire(list: &[String]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for a in list {
+        if let Ok(n) = u8::try_from(a.len()) {
+            out.push(n);
+            out.extend_from_slice(a.as_bytes());
+        }
+    }
+    out
+}
+
+/// OpenSSL spells received alerts in its error text ("tlsv1 alert protocol version",
+/// "sslv3 alert handshake failure", "tlsv13 alert certificate required"): recover the code.
+pub fn alert_from_openssl_text(text: &str) -> Option<u8> {
+    let lower = text.to_ascii_lowercase();
+    let idx = lower.find(" alert ")?;
+    let rest = &lower[idx + " alert ".len()..];
+    let mut best: Option<(usize, u8)> = None;
+    for code in 0u8..=255 {
+        let name = crate::wire::names::alert_name(code);
+        if name.starts_with("alert_") || name.starts_with("0x") {
+            continue;
+        }
+        let spaced = name.replace('_', " ");
+        if rest.starts_with(&spaced) && best.is_none_or(|(len, _)| spaced.len() > len) {
+            best = Some((spaced.len(), code));
+        }
+    }
+    // OpenSSL's own spellings that differ from RFC names.
+    if best.is_none() {
+        for (spelling, code) in [
+            ("bad record mac", 20u8),
+            ("unknown ca", 48),
+            ("decrypt error", 51),
+            ("no renegotiation", 100),
+            ("unsupported extension", 110),
+        ] {
+            if rest.starts_with(spelling) {
+                return Some(code);
+            }
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_names_roundtrip() {
+        for b in BackendId::ALL {
+            assert_eq!(BackendId::parse(b.name()), Some(b));
+        }
+        assert_eq!(BackendId::parse("gnutls"), None);
+    }
+
+    #[test]
+    fn alpn_wire_format() {
+        assert_eq!(alpn_wire(&["h2".into(), "http/1.1".into()]), b"\x02h2\x08http/1.1");
+    }
+}

@@ -1,0 +1,153 @@
+//! Human-readable `probe` output: a compact block per backend, failures in words.
+
+use crate::report::{BackendReport, Report};
+use std::fmt::Write;
+
+const IND: &str = "               ";
+
+pub fn render(r: &Report, verbose: bool) -> String {
+    let mut o = String::new();
+    let t = &r.target;
+    let _ = writeln!(
+        o,
+        "tlslens probe {}:{}  sni {}  verify name {}",
+        t.host,
+        t.port,
+        t.sni.as_deref().unwrap_or("(none)"),
+        t.verify_name
+    );
+    for w in &r.weakened {
+        let _ = writeln!(o, "WEAKENED: {w}");
+    }
+    let _ = writeln!(o);
+    for b in &r.results {
+        backend(&mut o, b, verbose);
+        let _ = writeln!(o);
+    }
+    let ok = r.results.iter().filter(|b| b.ok).count();
+    let _ = writeln!(o, "{ok} of {} backends connected and verified", r.results.len());
+    o
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("-")
+}
+
+fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
+    let status = if b.ok { "OK" } else { "FAILED" };
+    let _ = write!(o, "{:<11}{:<4}", b.backend.name(), "");
+    if b.version.is_some() {
+        let _ = writeln!(
+            o,
+            "{status:<7} {}  {}{}  group {}",
+            opt(&b.version),
+            opt(&b.cipher),
+            b.cipher_openssl
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default(),
+            opt(&b.group)
+        );
+    } else {
+        let _ = writeln!(o, "{status}");
+    }
+    if let Some(e) = &b.error {
+        let alert = e
+            .alert
+            .as_deref()
+            .map(|a| format!(" {a} (from {})", e.alert_from.unwrap_or("?")))
+            .unwrap_or_default();
+        let _ = writeln!(o, "{IND}error   {}{alert} at {}", e.kind.as_str(), e.stage.as_str());
+        let _ = writeln!(o, "{IND}        {}", e.detail);
+        if !e.message.is_empty() && !e.detail.contains(&e.message) {
+            let _ = writeln!(o, "{IND}library {}", e.message);
+        }
+        if let Some(sh) = &b.server_hello {
+            if b.version.is_none() {
+                let _ = writeln!(
+                    o,
+                    "{IND}server chose {} {} group {}",
+                    opt(&sh.version),
+                    opt(&sh.cipher),
+                    opt(&sh.group)
+                );
+            }
+        }
+    }
+    let verify = match b.verify.ok {
+        Some(true) => "ok".to_string(),
+        Some(false) => format!("FAILED: {}", b.verify.reason.as_deref().unwrap_or("?")),
+        None => b
+            .verify
+            .reason
+            .clone()
+            .unwrap_or_else(|| "not reached".into()),
+    };
+    let _ = writeln!(o, "{IND}verify  {verify}");
+    let ms = |v: Option<f64>| v.map(|x| format!("{x:.1} ms")).unwrap_or_else(|| "-".into());
+    let _ = writeln!(
+        o,
+        "{IND}alpn {}  connect {}  handshake {}  via {}",
+        opt(&b.alpn),
+        ms(b.timing_ms.connect),
+        ms(b.timing_ms.handshake),
+        opt(&b.address)
+    );
+    for (i, c) in b.certificates.iter().enumerate() {
+        let flags = [
+            c.expired.then_some("EXPIRED"),
+            c.not_yet_valid.then_some("NOT YET VALID"),
+            c.self_signed.then_some("self-signed"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+        let _ = writeln!(
+            o,
+            "{IND}cert {i} {}  {}-{} {}  until {}{}",
+            c.subject,
+            c.key_type,
+            c.key_bits,
+            c.signature_algorithm,
+            c.not_after,
+            if flags.is_empty() { String::new() } else { format!("  [{flags}]") }
+        );
+        if i == 0 && !c.sans.is_empty() {
+            let _ = writeln!(o, "{IND}       names {}", c.sans.join(", "));
+        }
+    }
+    for u in &b.unsupported_why {
+        let _ = writeln!(o, "{IND}not settable in {}: {} ({})", b.backend.name(), u.field, u.why);
+    }
+    for m in &b.mismatches {
+        let _ = writeln!(o, "{IND}MISMATCH {m}");
+    }
+    if verbose {
+        let _ = writeln!(o, "{IND}library {}", b.library);
+        for line in transcript_lines(b) {
+            let _ = writeln!(o, "{IND}  {line}");
+        }
+    }
+}
+
+/// One line per message: "client → ClientHello ...".
+fn transcript_lines(b: &BackendReport) -> Vec<String> {
+    let Ok(serde_json::Value::Array(msgs)) = serde_json::to_value(&b.transcript.messages) else {
+        return Vec::new();
+    };
+    msgs.iter()
+        .map(|m| {
+            let from = m.get("from").and_then(|v| v.as_str()).unwrap_or("?");
+            let name = m.get("message").and_then(|v| v.as_str()).unwrap_or("?");
+            let arrow = if from == "client" { "C →" } else { "S ←" };
+            let mut extra = Vec::new();
+            for key in ["version", "cipher_suite", "group", "description", "count"] {
+                if let Some(v) = m.get(key) {
+                    extra.push(format!("{key}={}", v.to_string().trim_matches('"')));
+                }
+            }
+            crate::text::sanitize(&format!("{arrow} {name} {}", extra.join(" ")), 200)
+        })
+        .collect()
+}

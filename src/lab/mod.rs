@@ -1,0 +1,278 @@
+//! The built-in practice servers, on 127.0.0.1 ephemeral ports, in-process.
+//!
+//! One module serves three uses: the integration tests, `tlslens lab` for people to
+//! practise on, and the TUI's default screen. Every server thread stops when the
+//! [`Lab`] is dropped; every connection is bounded in time.
+
+pub mod certs;
+mod servers;
+
+use crate::profile::{Profile, Sni, Trust};
+use certs::LabPki;
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+
+/// What kind of peer a lab server is.
+#[derive(Clone, Debug)]
+pub enum Peer {
+    /// An OpenSSL acceptor.
+    Openssl(OpensslServer),
+    /// A rustls acceptor, TLS 1.3 only.
+    Rustls,
+    /// Reads the ClientHello, then resets the TCP connection (SO_LINGER 0).
+    Reset,
+    /// Speaks plain HTTP on a port the client thinks is TLS.
+    PlainHttp,
+    /// Accepts and never answers.
+    Silent,
+}
+
+/// Which of the lab's certificates a server presents.
+#[derive(Clone, Copy, Debug)]
+pub enum CertChoice {
+    Leaf,
+    Expired,
+    WrongHost,
+    SelfSigned,
+    Weak,
+}
+
+#[derive(Clone, Debug)]
+pub struct OpensslServer {
+    pub min: Option<crate::profile::TlsVersion>,
+    pub max: Option<crate::profile::TlsVersion>,
+    pub ciphers: Option<&'static str>,
+    pub cert: CertChoice,
+    pub require_client_cert: bool,
+}
+
+/// A server in the catalogue.
+#[derive(Clone, Debug)]
+pub struct ServerSpec {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub teaches: &'static str,
+    pub peer: Peer,
+}
+
+/// A running lab server.
+#[derive(Clone, Debug)]
+pub struct LabServer {
+    pub spec: ServerSpec,
+    pub addr: SocketAddr,
+}
+
+/// The catalogue, in the order the TUI lists it.
+pub fn catalogue() -> Vec<ServerSpec> {
+    use crate::profile::TlsVersion::*;
+    let ossl = |min, max, ciphers, cert| {
+        Peer::Openssl(OpensslServer {
+            min,
+            max,
+            ciphers,
+            cert,
+            require_client_cert: false,
+        })
+    };
+    vec![
+        ServerSpec {
+            name: "modern",
+            summary: "TLS 1.3 only (rustls server)",
+            teaches: "every stack connects; rustls agrees on post-quantum X25519MLKEM768, OpenSSL 3.0 on x25519",
+            peer: Peer::Rustls,
+        },
+        ServerSpec {
+            name: "tls12",
+            summary: "TLS 1.2 only, one suite: ECDHE-RSA-AES128-GCM-SHA256",
+            teaches: "a TLS 1.3 client falls back to 1.2; the ServerKeyExchange names the group",
+            peer: ossl(Some(V1_2), Some(V1_2), Some("ECDHE-RSA-AES128-GCM-SHA256"), CertChoice::Leaf),
+        },
+        ServerSpec {
+            name: "legacy",
+            summary: "TLS 1.0/1.1 only, ECDHE and RSA CBC suites (the old API server)",
+            teaches: "native-tls refuses (min 1.2); OpenSSL 3 needs min 1.0 AND seclevel 0 (the ECDHE signature is MD5+SHA-1); rustls can never connect",
+            peer: ossl(
+                Some(V1_0),
+                Some(V1_1),
+                Some("ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA@SECLEVEL=0"),
+                CertChoice::Leaf,
+            ),
+        },
+        ServerSpec {
+            name: "legacy-rsa",
+            summary: "TLS 1.0/1.1 only, static-RSA CBC suites only",
+            teaches: "no ServerKeyExchange signature, so OpenSSL 3 connects at levels 1 and 2 once min is 1.0",
+            peer: ossl(Some(V1_0), Some(V1_1), Some("AES256-SHA:AES128-SHA@SECLEVEL=0"), CertChoice::Leaf),
+        },
+        ServerSpec {
+            name: "rsa-cbc",
+            summary: "TLS 1.2, static RSA key exchange + CBC only (AES128-SHA)",
+            teaches: "OpenSSL still offers it; rustls has no RSA key exchange or CBC and fails with handshake_failure",
+            peer: ossl(Some(V1_2), Some(V1_2), Some("AES128-SHA"), CertChoice::Leaf),
+        },
+        ServerSpec {
+            name: "expired",
+            summary: "certificate expired on 2021-01-01",
+            teaches: "the handshake itself works; verification fails with 'certificate has expired'",
+            peer: ossl(None, None, None, CertChoice::Expired),
+        },
+        ServerSpec {
+            name: "wrong-host",
+            summary: "certificate for wrong.example, from the lab CA",
+            teaches: "the chain verifies, the host name does not",
+            peer: ossl(None, None, None, CertChoice::WrongHost),
+        },
+        ServerSpec {
+            name: "self-signed",
+            summary: "self-signed certificate for localhost",
+            teaches: "no trust anchor vouches for it: 'self-signed certificate' / UnknownIssuer",
+            peer: ossl(None, None, None, CertChoice::SelfSigned),
+        },
+        ServerSpec {
+            name: "weak-cert",
+            summary: "RSA-1024 key, SHA-1 signature, TLS 1.2",
+            teaches: "level 2 refuses the key size, level 1 the SHA-1 signature, level 0 accepts; rustls refuses SHA-1",
+            peer: ossl(Some(V1_2), Some(V1_2), Some("DEFAULT@SECLEVEL=0"), CertChoice::Weak),
+        },
+        ServerSpec {
+            name: "client-cert",
+            summary: "requires a client certificate from the lab CA",
+            teaches: "over TLS 1.3 the handshake 'succeeds' and the rejection (certificate_required) comes after",
+            peer: Peer::Openssl(OpensslServer {
+                min: None,
+                max: None,
+                ciphers: None,
+                cert: CertChoice::Leaf,
+                require_client_cert: true,
+            }),
+        },
+        ServerSpec {
+            name: "reset",
+            summary: "plain TCP: reads the ClientHello, then resets the connection",
+            teaches: "what Python's ConnectionResetError looks like on the wire: no ServerHello, no alert",
+            peer: Peer::Reset,
+        },
+        ServerSpec {
+            name: "plain-http",
+            summary: "speaks plain HTTP, not TLS",
+            teaches: "a port that is not TLS at all: the answer is not a TLS record",
+            peer: Peer::PlainHttp,
+        },
+        ServerSpec {
+            name: "silent",
+            summary: "accepts the connection and never answers",
+            teaches: "a handshake timeout (firewalls and overloaded servers look like this)",
+            peer: Peer::Silent,
+        },
+    ]
+}
+
+/// Shared state of the running lab.
+pub(crate) struct Shared {
+    pub stop: AtomicBool,
+    pub active: AtomicUsize,
+}
+
+/// At most this many connections are served at once per lab.
+pub(crate) const MAX_ACTIVE: usize = 64;
+
+/// The running lab: drop it to stop every server.
+pub struct Lab {
+    pub servers: Vec<LabServer>,
+    pub pki: LabPki,
+    /// Directory holding ca.crt, client.crt and client.key.
+    pub dir: PathBuf,
+    shared: Arc<Shared>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Lab {
+    /// Generate the PKI and start every server of the catalogue.
+    pub fn start() -> io::Result<Lab> {
+        let pki = LabPki::generate().map_err(io::Error::other)?;
+        let dir = write_files(&pki)?;
+        let shared = Arc::new(Shared {
+            stop: AtomicBool::new(false),
+            active: AtomicUsize::new(0),
+        });
+        let mut servers = Vec::new();
+        let mut threads = Vec::new();
+        for spec in catalogue() {
+            let listener = TcpListener::bind("127.0.0.1:0")?;
+            let addr = listener.local_addr()?;
+            let handler = servers::handler(&spec.peer, &pki, spec.name)?;
+            let sh = shared.clone();
+            threads.push(std::thread::spawn(move || servers::accept_loop(listener, handler, sh)));
+            servers.push(LabServer { spec, addr });
+        }
+        Ok(Lab {
+            servers,
+            pki,
+            dir,
+            shared,
+            threads,
+        })
+    }
+
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.join("ca.crt")
+    }
+    pub fn client_cert(&self) -> PathBuf {
+        self.dir.join("client.crt")
+    }
+    pub fn client_key(&self) -> PathBuf {
+        self.dir.join("client.key")
+    }
+
+    pub fn server(&self, name: &str) -> Option<&LabServer> {
+        self.servers.iter().find(|s| s.spec.name == name)
+    }
+
+    /// The profile a correct client uses for this server: trust the lab CA, check
+    /// the name `localhost`, library defaults otherwise.
+    pub fn profile(&self, name: &str) -> Option<Profile> {
+        let s = self.server(name)?;
+        Some(Profile {
+            host: s.addr.ip().to_string(),
+            port: s.addr.port(),
+            sni: Sni::Name("localhost".into()),
+            trust: Trust::File,
+            cacert: Some(self.ca_file()),
+            handshake_timeout: if matches!(s.spec.peer, Peer::Silent) { 2.0 } else { 10.0 },
+            ..Profile::default()
+        })
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        // Wake every accept() so its loop sees the flag.
+        for s in &self.servers {
+            let _ = TcpStream::connect_timeout(&s.addr, std::time::Duration::from_millis(200));
+        }
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn write_files(pki: &LabPki) -> io::Result<PathBuf> {
+    static SEQ: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "tlslens-lab-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>| r.map_err(io::Error::other);
+    std::fs::write(dir.join("ca.crt"), pem(pki.ca.cert.to_pem())?)?;
+    std::fs::write(dir.join("client.crt"), pem(pki.client.cert.to_pem())?)?;
+    std::fs::write(dir.join("client.key"), pem(pki.client.key.private_key_to_pem_pkcs8())?)?;
+    Ok(dir)
+}

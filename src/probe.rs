@@ -1,0 +1,391 @@
+//! One attempt per backend: connect, tap, handshake, decode, classify, report.
+
+use crate::backend::{BackendId, LibView, Verify};
+use crate::certinfo::CertInfo;
+use crate::materials::{InputError, Materials};
+use crate::net::{self, NetError, NetErrorKind};
+use crate::profile::{Profile, VerifyMode};
+use crate::report::{
+    BackendReport, ErrorKind, ErrorReport, Report, ServerChoice, Stage, Target, Timing, ToolInfo,
+    Unsupported,
+};
+use crate::tap::{Tap, TapLog};
+use crate::wire::{Direction, Transcript, names};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// A validated profile with its files loaded.
+#[derive(Clone)]
+pub struct Prepared {
+    pub profile: Profile,
+    pub materials: Materials,
+}
+
+/// Validate and load everything a probe needs; any error is the user's input.
+pub fn prepare(profile: Profile) -> Result<Prepared, InputError> {
+    if let Err(errs) = profile.validate() {
+        if let Some(first) = errs.into_iter().next() {
+            return Err(first.into());
+        }
+    }
+    crate::materials::check_openssl_strings(&profile)?;
+    let materials = Materials::load(&profile)?;
+    Ok(Prepared { profile, materials })
+}
+
+impl Prepared {
+    pub fn target(&self) -> Target {
+        let p = &self.profile;
+        Target {
+            host: p.host.clone(),
+            port: p.port,
+            sni: p.sni_name().map(String::from),
+            verify_name: p.verify_name().to_string(),
+        }
+    }
+}
+
+/// Run every backend (in parallel, one connection each) and assemble the report.
+pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
+    let addrs = net::resolve(&prep.profile.host, prep.profile.port);
+    let results = std::thread::scope(|s| {
+        let handles: Vec<_> = backends
+            .iter()
+            .map(|b| {
+                let addrs = &addrs;
+                s.spawn(move || probe_one(prep, addrs, *b))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(backends)
+            .map(|(h, b)| h.join().unwrap_or_else(|_| panicked(prep, *b)))
+            .collect()
+    });
+    Report {
+        target: prep.target(),
+        weakened: prep.profile.weakenings(),
+        results,
+        tool: ToolInfo::current(),
+    }
+}
+
+fn panicked(prep: &Prepared, b: BackendId) -> BackendReport {
+    let mut r = empty_report(prep, b, String::new());
+    r.error = Some(ErrorReport {
+        kind: ErrorKind::Io,
+        stage: Stage::Setup,
+        alert: None,
+        alert_from: None,
+        message: "internal error: the backend thread panicked".into(),
+        detail: "this is a tlslens bug; please report it".into(),
+    });
+    r
+}
+
+fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport {
+    let unsupported = b.backend().unsupported(&prep.profile);
+    BackendReport {
+        backend: b,
+        library,
+        ok: false,
+        version: None,
+        cipher: None,
+        cipher_openssl: None,
+        group: None,
+        alpn: None,
+        verify: Verify::default(),
+        error: None,
+        unsupported: unsupported.iter().map(|u| u.field).collect(),
+        unsupported_why: unsupported
+            .into_iter()
+            .map(|u| Unsupported {
+                field: u.field,
+                why: u.why,
+            })
+            .collect(),
+        server_hello: None,
+        timing_ms: Timing::default(),
+        address: None,
+        addresses_tried: Vec::new(),
+        certificates: Vec::new(),
+        transcript: Transcript::default(),
+        mismatches: Vec::new(),
+        diagnosis: Vec::new(),
+        keylog: Vec::new(),
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+fn net_error(r: &mut BackendReport, e: &NetError) {
+    r.addresses_tried = e.attempts.clone();
+    let kind = match e.kind {
+        NetErrorKind::Dns => ErrorKind::Dns,
+        NetErrorKind::Refused => ErrorKind::Refused,
+        NetErrorKind::ConnectTimeout => ErrorKind::ConnectTimeout,
+        NetErrorKind::Io => ErrorKind::Io,
+    };
+    r.error = Some(ErrorReport {
+        kind,
+        stage: Stage::Connect,
+        alert: None,
+        alert_from: None,
+        message: e.message.clone(),
+        detail: match kind {
+            ErrorKind::Dns => "the host name does not resolve".into(),
+            ErrorKind::Refused => "nothing listens on that port (TCP connection refused)".into(),
+            ErrorKind::ConnectTimeout => "no TCP answer: a firewall may drop the packets".into(),
+            _ => "the TCP connection could not be made".into(),
+        },
+    });
+}
+
+/// One backend, one connection.
+pub fn probe_one(
+    prep: &Prepared,
+    addrs: &Result<Vec<SocketAddr>, NetError>,
+    b: BackendId,
+) -> BackendReport {
+    let backend = b.backend();
+    let p = &prep.profile;
+    let mut r = empty_report(prep, b, String::new());
+    let addrs = match addrs {
+        Ok(a) => a,
+        Err(e) => {
+            net_error(&mut r, e);
+            return r;
+        }
+    };
+    let start = Instant::now();
+    let conn = match net::connect(addrs, crate::backend::openssl::secs(p.connect_timeout)) {
+        Ok(c) => c,
+        Err(e) => {
+            net_error(&mut r, &e);
+            return r;
+        }
+    };
+    r.timing_ms.connect = Some(ms(start.elapsed()));
+    r.address = Some(conn.addr.to_string());
+    r.addresses_tried = conn.attempts;
+    let (tap, log) = Tap::new(conn.stream, start);
+    let view = backend.handshake(p, &prep.materials, tap);
+    let taplog = std::mem::take(&mut *log.lock().unwrap_or_else(|e| e.into_inner()));
+    assemble(&mut r, p, view, &taplog);
+    r
+}
+
+fn assemble(r: &mut BackendReport, p: &Profile, view: LibView, tap: &TapLog) {
+    let t = Transcript::decode(&tap.chunks);
+    r.library = view.library.clone();
+    if view.handshake_done || view.error.as_ref().is_some_and(|e| !e.not_attempted) {
+        r.timing_ms.handshake = Some(ms(view.handshake_time));
+    }
+    let wire_version = t.negotiated_version().map(names::version_name);
+    let wire_cipher = t.negotiated_cipher().map(names::cipher_name);
+    let wire_group = t.negotiated_group().map(names::group_name);
+    if t.saw_server_hello() {
+        r.server_hello = Some(ServerChoice {
+            version: wire_version.clone(),
+            cipher: wire_cipher.clone(),
+            group: wire_group.clone(),
+        });
+    }
+    // Cross-check the wire with the library's own view.
+    for (what, wire, lib) in [
+        ("version", &wire_version, &view.version),
+        ("cipher", &wire_cipher, &view.cipher),
+        ("group", &wire_group, &view.group),
+    ] {
+        if let (Some(w), Some(l)) = (wire, lib) {
+            if !w.eq_ignore_ascii_case(l) {
+                r.mismatches.push(format!(
+                    "{what}: the wire says {w}, {} says {l}",
+                    r.backend
+                ));
+            }
+        }
+    }
+    if view.handshake_done {
+        r.version = wire_version.or(view.version.clone());
+        r.cipher = wire_cipher.or(view.cipher.clone());
+        r.cipher_openssl = r
+            .cipher
+            .as_deref()
+            .and_then(names::cipher_id_from_name)
+            .and_then(names::cipher_openssl_name)
+            .map(String::from)
+            .or(view.cipher_openssl.clone());
+        r.group = wire_group.or(view.group.clone());
+        r.alpn = view.alpn.clone();
+    }
+    let wire_chain = t.server_certificates();
+    let chain = if wire_chain.len() >= view.chain.len() && !wire_chain.is_empty() {
+        wire_chain
+    } else {
+        view.chain.clone()
+    };
+    r.certificates = chain.iter().take(16).filter_map(|d| CertInfo::from_der(d)).collect();
+    r.verify = view.verify.clone();
+    r.error = classify(r.backend, p, &view, tap, &t);
+    r.ok = view.handshake_done
+        && r.error.is_none()
+        && (p.verify == VerifyMode::Off || r.verify.ok == Some(true));
+    r.keylog = view.keylog;
+    r.transcript = t;
+}
+
+fn alert_text(a: u8) -> String {
+    names::alert_name(a)
+}
+
+/// Turn what the stack said, what the kernel said and what the wire shows into one
+/// classified error with the stage it happened at.
+fn classify(
+    b: BackendId,
+    p: &Profile,
+    view: &LibView,
+    tap: &TapLog,
+    t: &Transcript,
+) -> Option<ErrorReport> {
+    if let Some(post) = &view.post_handshake {
+        let alert = post.alert_received.map(alert_text);
+        return Some(ErrorReport {
+            kind: ErrorKind::Alert,
+            stage: Stage::AfterHandshake,
+            detail: format!(
+                "the handshake completed, then the server sent {}: it rejected us after \
+                 reading our Finished (a TLS 1.3 server checks the client certificate only then)",
+                alert.as_deref().unwrap_or("an alert")
+            ),
+            alert,
+            alert_from: Some("server"),
+            message: post.message.clone(),
+        });
+    }
+    let e = view.error.as_ref()?;
+    if e.not_attempted {
+        return Some(ErrorReport {
+            kind: ErrorKind::Unsupported,
+            stage: Stage::Setup,
+            alert: None,
+            alert_from: None,
+            message: e.message.clone(),
+            detail: format!("{b} did not connect: the profile asks for what it cannot do"),
+        });
+    }
+    let server_alert = t
+        .first_alert(Direction::Server)
+        .map(|a| a.description)
+        .or(e.alert_received)
+        .filter(|a| *a != 0);
+    let client_alert = t.first_alert(Direction::Client).map(|a| a.description);
+    let io_kind = tap.io_error.as_ref().map(|(_, k, _)| *k);
+    let server_bytes = tap.server_bytes();
+    let enforced = p.verify != VerifyMode::Off;
+    let kind = if e.certificate || (enforced && view.verify.ok == Some(false)) {
+        ErrorKind::Certificate
+    } else if server_alert.is_some() {
+        ErrorKind::Alert
+    } else if tap.timed_out {
+        ErrorKind::HandshakeTimeout
+    } else if matches!(
+        io_kind,
+        Some(
+            std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe
+        )
+    ) {
+        ErrorKind::Reset
+    } else if tap.eof && client_alert.is_none() {
+        ErrorKind::Eof
+    } else if io_kind.is_some() {
+        ErrorKind::Io
+    } else {
+        ErrorKind::Protocol
+    };
+    let version = t.negotiated_version();
+    let stage = if !t.saw_server_hello() {
+        Stage::ServerHello
+    } else if kind == ErrorKind::Certificate {
+        Stage::Certificate
+    } else if version == Some(0x0304) {
+        Stage::EncryptedHandshake
+    } else {
+        match t.last_server_message() {
+            Some("ServerHello") => Stage::ServerHello,
+            Some("Certificate") => Stage::Certificate,
+            Some("ServerKeyExchange") => Stage::KeyExchange,
+            Some("CertificateRequest" | "ServerHelloDone") => Stage::Finished,
+            _ => Stage::Finished,
+        }
+    };
+    let (alert, alert_from) = match (server_alert, client_alert) {
+        (Some(a), _) => (Some(alert_text(a)), Some("server")),
+        (None, Some(a)) => (Some(alert_text(a)), Some("client")),
+        _ => (None, None),
+    };
+    let offered = offered_text(t);
+    let detail = match kind {
+        ErrorKind::Reset if server_bytes == 0 => format!(
+            "the server reset the TCP connection right after our ClientHello ({offered}), \
+             without a ServerHello"
+        ),
+        ErrorKind::Reset => "the server reset the TCP connection mid-handshake".into(),
+        ErrorKind::Eof if server_bytes == 0 => format!(
+            "the server closed the connection right after our ClientHello ({offered}), \
+             without a ServerHello"
+        ),
+        ErrorKind::Eof => "the server closed the connection mid-handshake".into(),
+        ErrorKind::HandshakeTimeout => format!(
+            "no complete answer within {}s of our ClientHello",
+            p.handshake_timeout
+        ),
+        ErrorKind::Alert if stage == Stage::ServerHello && alert.as_deref() == Some("protocol_version") => {
+            format!("the server refused every version we offered ({offered}) with alert protocol_version")
+        }
+        ErrorKind::Alert => format!(
+            "the server sent a fatal {} alert at the {} stage",
+            alert.as_deref().unwrap_or("?"),
+            stage.as_str()
+        ),
+        ErrorKind::Certificate => format!(
+            "the server's certificate did not verify: {}",
+            view.verify.reason.clone().unwrap_or_else(|| e.message.clone())
+        ),
+        _ if t.server_spoke_non_tls() => "the server did not answer in TLS".into(),
+        _ if b == BackendId::Rustls && version.is_some_and(|v| v < 0x0303) => format!(
+            "the server chose {} — it only offers TLS 1.0/1.1, which rustls never implements",
+            names::version_name(version.unwrap_or(0))
+        ),
+        _ => format!(
+            "{b} refused the server's {}: {}",
+            t.last_server_message().unwrap_or("answer"),
+            e.message
+        ),
+    };
+    Some(ErrorReport {
+        kind,
+        stage,
+        alert,
+        alert_from,
+        message: crate::text::sanitize(&e.message, 512),
+        detail,
+    })
+}
+
+fn offered_text(t: &Transcript) -> String {
+    let v = t.offered_versions();
+    match (v.iter().min(), v.iter().max()) {
+        (Some(lo), Some(hi)) if lo == hi => format!("offering {}", names::version_name(*lo)),
+        (Some(lo), Some(hi)) => format!(
+            "offering {}–{}",
+            names::version_name(*lo),
+            names::version_name(*hi)
+        ),
+        _ => "no ClientHello decoded".into(),
+    }
+}

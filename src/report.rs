@@ -1,0 +1,181 @@
+//! What happened: the contract the CLI (`--json`), the tests and the TUI share.
+
+use crate::backend::{BackendId, Verify};
+use crate::certinfo::CertInfo;
+use crate::net::AddrAttempt;
+use crate::wire::Transcript;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Target {
+    pub host: String,
+    pub port: u16,
+    pub sni: Option<String>,
+    /// The name the certificate is checked against.
+    pub verify_name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub target: Target,
+    /// Settings in effect that weaken security, in words.
+    pub weakened: Vec<String>,
+    pub results: Vec<BackendReport>,
+    pub tool: ToolInfo,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolInfo {
+    pub version: &'static str,
+    pub openssl: String,
+    pub rustls: &'static str,
+}
+
+impl ToolInfo {
+    pub fn current() -> Self {
+        ToolInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            openssl: crate::backend::openssl::library_version(),
+            rustls: crate::backend::rustls::LIBRARY,
+        }
+    }
+}
+
+impl Report {
+    /// Every selected backend completed the handshake and verification.
+    pub fn all_ok(&self) -> bool {
+        self.results.iter().all(|r| r.ok)
+    }
+    pub fn result(&self, b: BackendId) -> Option<&BackendReport> {
+        self.results.iter().find(|r| r.backend == b)
+    }
+}
+
+/// The classified kinds of failure (DESIGN.md `error.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    Refused,
+    Dns,
+    ConnectTimeout,
+    Reset,
+    Eof,
+    Alert,
+    Certificate,
+    HandshakeTimeout,
+    Protocol,
+    Unsupported,
+    Io,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Refused => "refused",
+            Self::Dns => "dns",
+            Self::ConnectTimeout => "connect-timeout",
+            Self::Reset => "reset",
+            Self::Eof => "eof",
+            Self::Alert => "alert",
+            Self::Certificate => "certificate",
+            Self::HandshakeTimeout => "handshake-timeout",
+            Self::Protocol => "protocol",
+            Self::Unsupported => "unsupported",
+            Self::Io => "io",
+        }
+    }
+}
+
+/// Where in the handshake it went wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// Before any byte: the profile asks for what this stack cannot do.
+    Setup,
+    Connect,
+    /// Waiting for, or processing, the ServerHello.
+    ServerHello,
+    Certificate,
+    KeyExchange,
+    /// Encrypted TLS 1.3 flight (EncryptedExtensions .. Finished).
+    EncryptedHandshake,
+    Finished,
+    AfterHandshake,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Setup => "setup",
+            Self::Connect => "connect",
+            Self::ServerHello => "server-hello",
+            Self::Certificate => "certificate",
+            Self::KeyExchange => "key-exchange",
+            Self::EncryptedHandshake => "encrypted-handshake",
+            Self::Finished => "finished",
+            Self::AfterHandshake => "after-handshake",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorReport {
+    pub kind: ErrorKind,
+    pub stage: Stage,
+    /// RFC 8446 snake_case name of the alert that ended it, if one did.
+    pub alert: Option<String>,
+    /// Who sent that alert: "server" or "client".
+    pub alert_from: Option<&'static str>,
+    /// The library's own text.
+    pub message: String,
+    /// What happened, in words.
+    pub detail: String,
+}
+
+/// What the server chose, from its ServerHello, even if the handshake then failed.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ServerChoice {
+    pub version: Option<String>,
+    pub cipher: Option<String>,
+    pub group: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Timing {
+    pub connect: Option<f64>,
+    pub handshake: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Unsupported {
+    pub field: &'static str,
+    pub why: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BackendReport {
+    pub backend: BackendId,
+    pub library: String,
+    pub ok: bool,
+    pub version: Option<String>,
+    pub cipher: Option<String>,
+    pub cipher_openssl: Option<String>,
+    pub group: Option<String>,
+    pub alpn: Option<String>,
+    pub verify: Verify,
+    pub error: Option<ErrorReport>,
+    /// Profile fields this backend could not honour.
+    pub unsupported: Vec<&'static str>,
+    pub unsupported_why: Vec<Unsupported>,
+    pub server_hello: Option<ServerChoice>,
+    pub timing_ms: Timing,
+    pub address: Option<String>,
+    pub addresses_tried: Vec<AddrAttempt>,
+    pub certificates: Vec<CertInfo>,
+    pub transcript: Transcript,
+    /// Where the wire and the library's own API disagree: a bug to surface.
+    pub mismatches: Vec<String>,
+    pub diagnosis: Vec<serde_json::Value>,
+    #[serde(skip)]
+    pub keylog: Vec<String>,
+}

@@ -1,0 +1,170 @@
+//! The wire tap: a `Read + Write` wrapper around the TCP stream that records every byte
+//! both ways (bounded), the I/O errors the kernel reported, and enforces the handshake
+//! deadline for stacks that only know per-call timeouts.
+
+use crate::wire::{Chunk, Direction};
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// At most this many bytes are recorded per connection; a handshake is far smaller.
+pub const MAX_RECORDED: usize = 1 << 20;
+
+/// What the tap saw, shared with whoever owns the tap.
+#[derive(Debug, Default)]
+pub struct TapLog {
+    pub chunks: Vec<Chunk>,
+    pub recorded: usize,
+    pub truncated: bool,
+    /// The first I/O error on a read or write, as the OS reported it.
+    pub io_error: Option<(Direction, io::ErrorKind, String)>,
+    /// The peer closed its side (read returned 0).
+    pub eof: bool,
+    /// The deadline passed while waiting for the peer.
+    pub timed_out: bool,
+}
+
+impl TapLog {
+    pub fn server_bytes(&self) -> usize {
+        self.chunks
+            .iter()
+            .filter(|c| c.dir == Direction::Server)
+            .map(|c| c.bytes.len())
+            .sum()
+    }
+}
+
+/// `Read + Write` over a TCP stream, recording everything.
+#[derive(Debug)]
+pub struct Tap {
+    inner: TcpStream,
+    start: Instant,
+    deadline: Option<Instant>,
+    log: Arc<Mutex<TapLog>>,
+}
+
+impl Tap {
+    pub fn new(inner: TcpStream, start: Instant) -> (Tap, Arc<Mutex<TapLog>>) {
+        let log = Arc::new(Mutex::new(TapLog::default()));
+        (
+            Tap {
+                inner,
+                start,
+                deadline: None,
+                log: log.clone(),
+            },
+            log,
+        )
+    }
+
+    /// Every read and write after this must finish before `deadline`.
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+    }
+
+    fn remaining(&self) -> io::Result<Option<Duration>> {
+        match self.deadline {
+            None => Ok(None),
+            Some(d) => {
+                let now = Instant::now();
+                if now >= d {
+                    self.with_log(|l| l.timed_out = true);
+                    Err(io::Error::new(io::ErrorKind::TimedOut, "handshake timed out"))
+                } else {
+                    Ok(Some(d - now))
+                }
+            }
+        }
+    }
+
+    fn with_log<R>(&self, f: impl FnOnce(&mut TapLog) -> R) -> R {
+        let mut guard = match self.log.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard)
+    }
+
+    fn record(&self, dir: Direction, bytes: &[u8]) {
+        let at = self.start.elapsed();
+        self.with_log(|l| {
+            let room = MAX_RECORDED.saturating_sub(l.recorded);
+            let take = bytes.len().min(room);
+            if take < bytes.len() {
+                l.truncated = true;
+            }
+            if take > 0 {
+                l.recorded += take;
+                l.chunks.push(Chunk {
+                    dir,
+                    at,
+                    bytes: bytes[..take].to_vec(),
+                });
+            }
+        });
+    }
+
+    fn note_error(&self, dir: Direction, e: &io::Error) {
+        let timeout = matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut);
+        self.with_log(|l| {
+            if timeout {
+                l.timed_out = true;
+            }
+            if l.io_error.is_none() {
+                l.io_error = Some((dir, e.kind(), e.to_string()));
+            }
+        });
+    }
+}
+
+impl Read for Tap {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let rem = self.remaining()?;
+        self.inner.set_read_timeout(rem)?;
+        match self.inner.read(buf) {
+            Ok(0) => {
+                if !buf.is_empty() {
+                    self.with_log(|l| l.eof = true);
+                }
+                Ok(0)
+            }
+            Ok(n) => {
+                self.record(Direction::Server, &buf[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                self.note_error(Direction::Server, &e);
+                // Stacks treat WouldBlock as "try again"; make a timeout final.
+                if e.kind() == io::ErrorKind::WouldBlock {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "handshake timed out"));
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Write for Tap {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let rem = self.remaining()?;
+        self.inner.set_write_timeout(rem)?;
+        match self.inner.write(buf) {
+            Ok(n) => {
+                self.record(Direction::Client, &buf[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                self.note_error(Direction::Client, &e);
+                if e.kind() == io::ErrorKind::WouldBlock {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "handshake timed out"));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,29 @@
+//! Text from peers is hostile: strip control characters (terminal escapes above all)
+//! and bound its length before it reaches a terminal, a report or a log.
+
+/// Replace control and bidi-override characters with '?', cap at `max` characters.
+pub fn sanitize(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max));
+    for (i, c) in s.chars().enumerate() {
+        if i >= max {
+            out.push('…');
+            break;
+        }
+        let bad = c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}');
+        out.push(if bad { '?' } else { c });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_neutralised() {
+        assert_eq!(sanitize("ok\x1b[2Jx", 64), "ok?[2Jx");
+        assert_eq!(sanitize("a\u{202e}b", 64), "a?b");
+        assert_eq!(sanitize("abcdef", 3), "abc…");
+    }
+}
