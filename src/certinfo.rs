@@ -69,17 +69,22 @@ impl CertInfo {
                 s.iter()
                     .take(64)
                     .filter_map(|g| {
-                        g.dnsname().map(|d| format!("DNS:{}", sanitize(d, 253))).or_else(|| {
-                            g.ipaddress().map(|ip| match ip.len() {
-                                4 => format!("IP:{}", std::net::Ipv4Addr::new(ip[0], ip[1], ip[2], ip[3])),
-                                16 => {
-                                    let mut a = [0u8; 16];
-                                    a.copy_from_slice(ip);
-                                    format!("IP:{}", std::net::Ipv6Addr::from(a))
-                                }
-                                _ => "IP:?".into(),
+                        g.dnsname()
+                            .map(|d| format!("DNS:{}", sanitize(d, 253)))
+                            .or_else(|| {
+                                g.ipaddress().map(|ip| match ip.len() {
+                                    4 => format!(
+                                        "IP:{}",
+                                        std::net::Ipv4Addr::new(ip[0], ip[1], ip[2], ip[3])
+                                    ),
+                                    16 => {
+                                        let mut a = [0u8; 16];
+                                        a.copy_from_slice(ip);
+                                        format!("IP:{}", std::net::Ipv6Addr::from(a))
+                                    }
+                                    _ => "IP:?".into(),
+                                })
                             })
-                        })
                     })
                     .collect()
             })
@@ -129,8 +134,15 @@ impl CertInfo {
         }
         let sig = self.signature_algorithm.to_ascii_lowercase();
         if (sig.contains("sha1") || sig.contains("md5")) && !self.self_signed {
-            w.push(format!("{} signature (level 1+ refuses)", self.signature_algorithm));
+            w.push(format!(
+                "{} signature (level 1+ refuses)",
+                self.signature_algorithm
+            ));
         }
-        if w.is_empty() { None } else { Some(w.join(", ")) }
+        if w.is_empty() {
+            None
+        } else {
+            Some(w.join(", "))
+        }
     }
 }

@@ -5,6 +5,8 @@
 
 pub mod backend;
 pub mod certinfo;
+pub mod cli;
+pub mod lab;
 pub mod materials;
 pub mod net;
 pub mod probe;
@@ -13,12 +15,6 @@ pub mod report;
 pub mod tap;
 pub mod text;
 pub mod wire;
-pub mod lab;
-pub mod cli;
 
-/// The interactive front end (not built yet): say so plainly instead of pretending.
-pub fn tui_entry(_target: Option<&str>, _opts: &cli::ProfileArgs) -> Result<std::process::ExitCode, cli::UsageError> {
-    Err(cli::UsageError::Other(
-        "the interactive TUI is not built yet; use `tlslens probe HOST[:PORT]` or `tlslens probe lab:NAME`".into(),
-    ))
-}
+pub mod diff;
+pub mod tui;

@@ -24,7 +24,10 @@ pub struct ClientIdentity {
 
 impl ClientIdentity {
     pub fn chain_pem(&self) -> Vec<u8> {
-        self.chain.iter().flat_map(|c| c.to_pem().unwrap_or_default()).collect()
+        self.chain
+            .iter()
+            .flat_map(|c| c.to_pem().unwrap_or_default())
+            .collect()
     }
     pub fn chain_der(&self) -> Vec<Vec<u8>> {
         self.chain.iter().filter_map(|c| c.to_der().ok()).collect()

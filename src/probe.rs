@@ -201,10 +201,8 @@ fn assemble(r: &mut BackendReport, p: &Profile, view: LibView, tap: &TapLog) {
     ] {
         if let (Some(w), Some(l)) = (wire, lib) {
             if !w.eq_ignore_ascii_case(l) {
-                r.mismatches.push(format!(
-                    "{what}: the wire says {w}, {} says {l}",
-                    r.backend
-                ));
+                r.mismatches
+                    .push(format!("{what}: the wire says {w}, {} says {l}", r.backend));
             }
         }
     }
@@ -227,7 +225,11 @@ fn assemble(r: &mut BackendReport, p: &Profile, view: LibView, tap: &TapLog) {
     } else {
         view.chain.clone()
     };
-    r.certificates = chain.iter().take(16).filter_map(|d| CertInfo::from_der(d)).collect();
+    r.certificates = chain
+        .iter()
+        .take(16)
+        .filter_map(|d| CertInfo::from_der(d))
+        .collect();
     r.verify = view.verify.clone();
     r.error = classify(r.backend, p, &view, tap, &t);
     r.ok = view.handshake_done
@@ -344,8 +346,12 @@ fn classify(
             "no complete answer within {}s of our ClientHello",
             p.handshake_timeout
         ),
-        ErrorKind::Alert if stage == Stage::ServerHello && alert.as_deref() == Some("protocol_version") => {
-            format!("the server refused every version we offered ({offered}) with alert protocol_version")
+        ErrorKind::Alert
+            if stage == Stage::ServerHello && alert.as_deref() == Some("protocol_version") =>
+        {
+            format!(
+                "the server refused every version we offered ({offered}) with alert protocol_version"
+            )
         }
         ErrorKind::Alert => format!(
             "the server sent a fatal {} alert at the {} stage",
@@ -354,7 +360,10 @@ fn classify(
         ),
         ErrorKind::Certificate => format!(
             "the server's certificate did not verify: {}",
-            view.verify.reason.clone().unwrap_or_else(|| e.message.clone())
+            view.verify
+                .reason
+                .clone()
+                .unwrap_or_else(|| e.message.clone())
         ),
         _ if t.server_spoke_non_tls() => "the server did not answer in TLS".into(),
         _ if b == BackendId::Rustls && version.is_some_and(|v| v < 0x0303) => format!(

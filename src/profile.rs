@@ -363,8 +363,13 @@ impl Profile {
             ));
         }
         match (&self.cert, &self.key) {
-            (Some(_), None) => errs.push(FieldError::new("key", "a client certificate needs its key")),
-            (None, Some(_)) => errs.push(FieldError::new("cert", "a client key needs its certificate")),
+            (Some(_), None) => {
+                errs.push(FieldError::new("key", "a client certificate needs its key"))
+            }
+            (None, Some(_)) => errs.push(FieldError::new(
+                "cert",
+                "a client key needs its certificate",
+            )),
             _ => {}
         }
         for a in &self.alpn {
@@ -416,7 +421,8 @@ fn validate_dns_name(n: &str) -> Result<(), String> {
     let ok_label = |l: &str| {
         !l.is_empty()
             && l.len() <= 63
-            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && l.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
     let trimmed = n.strip_suffix('.').unwrap_or(n);
     if n.len() > 253 || !trimmed.split('.').all(ok_label) {
@@ -431,7 +437,11 @@ pub fn parse_target(s: &str) -> Result<(String, u16), FieldError> {
     let bad_port = |p: &str| {
         FieldError::new(
             "port",
-            format!("'{}' in '{}' is not a port (1-65535)", p.escape_debug(), s.escape_debug()),
+            format!(
+                "'{}' in '{}' is not a port (1-65535)",
+                p.escape_debug(),
+                s.escape_debug()
+            ),
         )
     };
     let (host, port) = if let Some(rest) = s.strip_prefix('[') {
@@ -467,8 +477,14 @@ mod tests {
 
     #[test]
     fn targets_parse() {
-        assert_eq!(parse_target("example.com").unwrap(), ("example.com".into(), 443));
-        assert_eq!(parse_target("127.0.0.1:44303").unwrap(), ("127.0.0.1".into(), 44303));
+        assert_eq!(
+            parse_target("example.com").unwrap(),
+            ("example.com".into(), 443)
+        );
+        assert_eq!(
+            parse_target("127.0.0.1:44303").unwrap(),
+            ("127.0.0.1".into(), 44303)
+        );
         assert_eq!(parse_target("[::1]:8443").unwrap(), ("::1".into(), 8443));
         assert_eq!(parse_target("::1").unwrap(), ("::1".into(), 443));
         assert_eq!(parse_target("host:99999").unwrap_err().field, "port");

@@ -179,3 +179,41 @@ pub struct BackendReport {
     #[serde(skip)]
     pub keylog: Vec<String>,
 }
+
+impl BackendReport {
+    /// One line per transcript message ("C → ClientHello …"), sanitised, for text
+    /// output and the TUI's transcript pane.
+    pub fn transcript_lines(&self) -> Vec<String> {
+        let Ok(serde_json::Value::Array(msgs)) = serde_json::to_value(&self.transcript.messages)
+        else {
+            return Vec::new();
+        };
+        msgs.iter()
+            .take(500)
+            .map(|m| {
+                let from = m.get("from").and_then(|v| v.as_str()).unwrap_or("?");
+                let name = m.get("message").and_then(|v| v.as_str()).unwrap_or("?");
+                let arrow = if from == "client" { "C →" } else { "S ←" };
+                let mut extra = Vec::new();
+                for key in [
+                    "version",
+                    "cipher_suite",
+                    "group",
+                    "level",
+                    "description",
+                    "count",
+                    "certificates",
+                ] {
+                    if let Some(v) = m.get(key) {
+                        if !v.is_object() && !v.is_array() {
+                            extra.push(format!("{key}={}", v.to_string().trim_matches('"')));
+                        } else if let Some(a) = v.as_array() {
+                            extra.push(format!("{key}={}", a.len()));
+                        }
+                    }
+                }
+                crate::text::sanitize(&format!("{arrow} {name} {}", extra.join(" ")), 200)
+            })
+            .collect()
+    }
+}

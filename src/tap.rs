@@ -70,7 +70,10 @@ impl Tap {
                 let now = Instant::now();
                 if now >= d {
                     self.with_log(|l| l.timed_out = true);
-                    Err(io::Error::new(io::ErrorKind::TimedOut, "handshake timed out"))
+                    Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "handshake timed out",
+                    ))
                 } else {
                     Ok(Some(d - now))
                 }
@@ -106,7 +109,10 @@ impl Tap {
     }
 
     fn note_error(&self, dir: Direction, e: &io::Error) {
-        let timeout = matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut);
+        let timeout = matches!(
+            e.kind(),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        );
         self.with_log(|l| {
             if timeout {
                 l.timed_out = true;
@@ -137,7 +143,10 @@ impl Read for Tap {
                 self.note_error(Direction::Server, &e);
                 // Stacks treat WouldBlock as "try again"; make a timeout final.
                 if e.kind() == io::ErrorKind::WouldBlock {
-                    return Err(io::Error::new(io::ErrorKind::TimedOut, "handshake timed out"));
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "handshake timed out",
+                    ));
                 }
                 Err(e)
             }
@@ -157,7 +166,10 @@ impl Write for Tap {
             Err(e) => {
                 self.note_error(Direction::Client, &e);
                 if e.kind() == io::ErrorKind::WouldBlock {
-                    return Err(io::Error::new(io::ErrorKind::TimedOut, "handshake timed out"));
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "handshake timed out",
+                    ));
                 }
                 Err(e)
             }

@@ -31,7 +31,11 @@ fn ok(r: &BackendReport, version: &str, cipher: &str, group: Option<&str>) {
     assert_eq!(r.cipher.as_deref(), Some(cipher), "{} cipher", r.backend);
     assert_eq!(r.group.as_deref(), group, "{} group", r.backend);
     assert_eq!(r.verify.ok, Some(true), "{} verify", r.backend);
-    assert!(r.mismatches.is_empty(), "wire and library disagree: {:?}", r.mismatches);
+    assert!(
+        r.mismatches.is_empty(),
+        "wire and library disagree: {:?}",
+        r.mismatches
+    );
     assert!(!r.certificates.is_empty(), "{} certificates", r.backend);
 }
 
@@ -47,14 +51,32 @@ fn failed(r: &BackendReport, kind: ErrorKind, stage: Stage, alert: Option<&str>)
 
 #[test]
 fn modern_tls13_every_stack_connects() {
-    ok(&probe("modern", NativeTls), "TLSv1.3", "TLS_AES_256_GCM_SHA384", Some("x25519"));
-    ok(&probe("modern", Openssl), "TLSv1.3", "TLS_AES_256_GCM_SHA384", Some("x25519"));
+    ok(
+        &probe("modern", NativeTls),
+        "TLSv1.3",
+        "TLS_AES_256_GCM_SHA384",
+        Some("x25519"),
+    );
+    ok(
+        &probe("modern", Openssl),
+        "TLSv1.3",
+        "TLS_AES_256_GCM_SHA384",
+        Some("x25519"),
+    );
     // rustls on both ends agrees on the post-quantum hybrid.
-    ok(&probe("modern", Rustls), "TLSv1.3", "TLS_AES_256_GCM_SHA384", Some("x25519mlkem768"));
+    ok(
+        &probe("modern", Rustls),
+        "TLSv1.3",
+        "TLS_AES_256_GCM_SHA384",
+        Some("x25519mlkem768"),
+    );
     let r = probe("modern", Openssl);
     assert_eq!(r.cipher_openssl.as_deref(), Some("TLS_AES_256_GCM_SHA384"));
     assert!(!r.keylog.is_empty(), "openssl hands over its key log");
-    assert!(!probe("modern", Rustls).keylog.is_empty(), "rustls hands over its key log");
+    assert!(
+        !probe("modern", Rustls).keylog.is_empty(),
+        "rustls hands over its key log"
+    );
 }
 
 #[test]
@@ -63,23 +85,47 @@ fn tls12_only_server() {
     for b in [NativeTls, Openssl, Rustls] {
         ok(&probe("tls12", b), "TLSv1.2", c, Some("x25519"));
     }
-    assert_eq!(probe("tls12", Openssl).cipher_openssl.as_deref(), Some("ECDHE-RSA-AES128-GCM-SHA256"));
+    assert_eq!(
+        probe("tls12", Openssl).cipher_openssl.as_deref(),
+        Some("ECDHE-RSA-AES128-GCM-SHA256")
+    );
     // Forcing TLS 1.3 only: the server refuses the version.
     let r = probe_with("tls12", Openssl, |p| p.min_tls = Some(TlsVersion::V1_3));
-    failed(&r, ErrorKind::Alert, Stage::ServerHello, Some("protocol_version"));
+    failed(
+        &r,
+        ErrorKind::Alert,
+        Stage::ServerHello,
+        Some("protocol_version"),
+    );
 }
 
 #[test]
 fn legacy_server_needs_seclevel_0_on_openssl_and_defeats_rustls() {
     // native-tls sets min TLS 1.2 itself: the server refuses our versions.
-    failed(&probe("legacy", NativeTls), ErrorKind::Alert, Stage::ServerHello, Some("protocol_version"));
+    failed(
+        &probe("legacy", NativeTls),
+        ErrorKind::Alert,
+        Stage::ServerHello,
+        Some("protocol_version"),
+    );
     // OpenSSL allows TLS 1.0 by default here, accepts the TLS 1.1 ServerHello, then
     // refuses the MD5+SHA-1 signature on the ServerKeyExchange at level 2.
     let r = probe("legacy", Openssl);
     let e = r.error.as_ref().expect("legacy server fails at level 2");
-    assert_eq!((e.kind, e.stage), (ErrorKind::Protocol, Stage::KeyExchange), "{e:?}");
-    assert!(r.error.as_ref().unwrap().message.contains("legacy sigalg"), "{:?}", r.error);
-    assert_eq!(r.server_hello.as_ref().and_then(|s| s.version.as_deref()), Some("TLSv1.1"));
+    assert_eq!(
+        (e.kind, e.stage),
+        (ErrorKind::Protocol, Stage::KeyExchange),
+        "{e:?}"
+    );
+    assert!(
+        r.error.as_ref().unwrap().message.contains("legacy sigalg"),
+        "{:?}",
+        r.error
+    );
+    assert_eq!(
+        r.server_hello.as_ref().and_then(|s| s.version.as_deref()),
+        Some("TLSv1.1")
+    );
     // Level 1 is not enough either.
     let r = probe_with("legacy", Openssl, |p| {
         p.seclevel = Some(1);
@@ -92,7 +138,12 @@ fn legacy_server_needs_seclevel_0_on_openssl_and_defeats_rustls() {
         p.seclevel = Some(0);
         p.min_tls = Some(TlsVersion::V1_0);
     });
-    ok(&r, "TLSv1.1", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", Some("x25519"));
+    ok(
+        &r,
+        "TLSv1.1",
+        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+        Some("x25519"),
+    );
     assert_eq!(r.cipher_openssl.as_deref(), Some("ECDHE-RSA-AES256-SHA"));
     // native-tls can lower the version but not the level: it fails exactly where
     // the openssl backend at the default level fails.
@@ -102,11 +153,28 @@ fn legacy_server_needs_seclevel_0_on_openssl_and_defeats_rustls() {
     });
     assert!(!r.ok);
     assert!(r.unsupported.contains(&"seclevel"));
-    assert!(r.error.as_ref().unwrap().message.contains("legacy sigalg"), "{:?}", r.error);
+    assert!(
+        r.error.as_ref().unwrap().message.contains("legacy sigalg"),
+        "{:?}",
+        r.error
+    );
     // rustls never speaks TLS < 1.2.
     let r = probe("legacy", Rustls);
-    failed(&r, ErrorKind::Alert, Stage::ServerHello, Some("protocol_version"));
-    assert!(r.error.as_ref().unwrap().detail.contains("refused every version"), "{:?}", r.error);
+    failed(
+        &r,
+        ErrorKind::Alert,
+        Stage::ServerHello,
+        Some("protocol_version"),
+    );
+    assert!(
+        r.error
+            .as_ref()
+            .unwrap()
+            .detail
+            .contains("refused every version"),
+        "{:?}",
+        r.error
+    );
     let r = probe_with("legacy", Rustls, |p| {
         p.seclevel = Some(0);
         p.min_tls = Some(TlsVersion::V1_0);
@@ -138,16 +206,31 @@ fn legacy_static_rsa_works_at_the_default_level() {
 #[test]
 fn rsa_kx_cbc_server() {
     for b in [NativeTls, Openssl] {
-        ok(&probe("rsa-cbc", b), "TLSv1.2", "TLS_RSA_WITH_AES_128_CBC_SHA", None);
+        ok(
+            &probe("rsa-cbc", b),
+            "TLSv1.2",
+            "TLS_RSA_WITH_AES_128_CBC_SHA",
+            None,
+        );
     }
-    failed(&probe("rsa-cbc", Rustls), ErrorKind::Alert, Stage::ServerHello, Some("handshake_failure"));
+    failed(
+        &probe("rsa-cbc", Rustls),
+        ErrorKind::Alert,
+        Stage::ServerHello,
+        Some("handshake_failure"),
+    );
 }
 
 #[test]
 fn expired_certificate() {
     for b in [NativeTls, Openssl, Rustls] {
         let r = probe("expired", b);
-        failed(&r, ErrorKind::Certificate, Stage::Certificate, r.error.as_ref().and_then(|e| e.alert.as_deref()));
+        failed(
+            &r,
+            ErrorKind::Certificate,
+            Stage::Certificate,
+            r.error.as_ref().and_then(|e| e.alert.as_deref()),
+        );
         assert_eq!(r.verify.ok, Some(false));
         let reason = r.verify.reason.clone().unwrap_or_default().to_lowercase();
         assert!(reason.contains("expired"), "{b}: {reason}");
@@ -166,7 +249,11 @@ fn wrong_host_certificate() {
     for b in [NativeTls, Openssl, Rustls] {
         let r = probe("wrong-host", b);
         assert!(!r.ok);
-        assert_eq!(r.error.as_ref().unwrap().kind, ErrorKind::Certificate, "{b}");
+        assert_eq!(
+            r.error.as_ref().unwrap().kind,
+            ErrorKind::Certificate,
+            "{b}"
+        );
         // Chain only: connects.
         let r = probe_with("wrong-host", b, |p| p.verify = VerifyMode::ChainOnly);
         assert!(r.ok, "{b}: {:?} {:?}", r.error, r.verify);
@@ -181,26 +268,68 @@ fn wrong_host_certificate() {
 fn self_signed_certificate() {
     for b in [NativeTls, Openssl, Rustls] {
         let r = probe("self-signed", b);
-        assert_eq!(r.error.as_ref().map(|e| e.kind), Some(ErrorKind::Certificate), "{b}");
+        assert_eq!(
+            r.error.as_ref().map(|e| e.kind),
+            Some(ErrorKind::Certificate),
+            "{b}"
+        );
     }
     let r = probe("self-signed", Openssl);
-    assert!(r.verify.reason.as_deref().unwrap_or("").contains("self-signed"), "{:?}", r.verify);
+    assert!(
+        r.verify
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("self-signed"),
+        "{:?}",
+        r.verify
+    );
 }
 
 #[test]
 fn weak_certificate_by_security_level() {
     let r = probe("weak-cert", Openssl);
-    assert_eq!(r.error.as_ref().map(|e| e.kind), Some(ErrorKind::Certificate));
-    assert!(r.verify.reason.as_deref().unwrap_or("").contains("EE certificate key too weak"), "{:?}", r.verify);
+    assert_eq!(
+        r.error.as_ref().map(|e| e.kind),
+        Some(ErrorKind::Certificate)
+    );
+    assert!(
+        r.verify
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("EE certificate key too weak"),
+        "{:?}",
+        r.verify
+    );
     let r = probe_with("weak-cert", Openssl, |p| p.seclevel = Some(1));
-    assert!(r.verify.reason.as_deref().unwrap_or("").contains("CA signature digest algorithm too weak"), "{:?}", r.verify);
+    assert!(
+        r.verify
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("CA signature digest algorithm too weak"),
+        "{:?}",
+        r.verify
+    );
     let r = probe_with("weak-cert", Openssl, |p| p.seclevel = Some(0));
-    ok(&r, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", Some("x25519"));
+    ok(
+        &r,
+        "TLSv1.2",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        Some("x25519"),
+    );
     assert_eq!(r.certificates[0].key_bits, 1024);
     let r = probe("weak-cert", NativeTls);
-    assert_eq!(r.error.as_ref().map(|e| e.kind), Some(ErrorKind::Certificate));
+    assert_eq!(
+        r.error.as_ref().map(|e| e.kind),
+        Some(ErrorKind::Certificate)
+    );
     let r = probe("weak-cert", Rustls);
-    assert_eq!(r.error.as_ref().map(|e| e.kind), Some(ErrorKind::Certificate));
+    assert_eq!(
+        r.error.as_ref().map(|e| e.kind),
+        Some(ErrorKind::Certificate)
+    );
 }
 
 #[test]
@@ -208,7 +337,12 @@ fn client_certificate_required() {
     // TLS 1.3: the handshake completes, the rejection comes after our Finished.
     for b in [NativeTls, Openssl, Rustls] {
         let r = probe("client-cert", b);
-        failed(&r, ErrorKind::Alert, Stage::AfterHandshake, Some("certificate_required"));
+        failed(
+            &r,
+            ErrorKind::Alert,
+            Stage::AfterHandshake,
+            Some("certificate_required"),
+        );
     }
     let l = lab();
     for b in [NativeTls, Openssl, Rustls] {
@@ -220,7 +354,9 @@ fn client_certificate_required() {
         assert_eq!(r.version.as_deref(), Some("TLSv1.3"));
     }
     // TLS 1.2: the server refuses inside the handshake.
-    let r = probe_with("client-cert", Openssl, |p| p.max_tls = Some(TlsVersion::V1_2));
+    let r = probe_with("client-cert", Openssl, |p| {
+        p.max_tls = Some(TlsVersion::V1_2)
+    });
     assert!(!r.ok);
     assert_ne!(r.error.as_ref().unwrap().stage, Stage::AfterHandshake);
 }
@@ -230,8 +366,17 @@ fn reset_after_client_hello() {
     for b in [NativeTls, Openssl, Rustls] {
         let r = probe("reset", b);
         failed(&r, ErrorKind::Reset, Stage::ServerHello, None);
-        assert!(r.error.as_ref().unwrap().detail.contains("right after our ClientHello"));
-        assert!(r.transcript.client_hello().is_some(), "our hello is decoded");
+        assert!(
+            r.error
+                .as_ref()
+                .unwrap()
+                .detail
+                .contains("right after our ClientHello")
+        );
+        assert!(
+            r.transcript.client_hello().is_some(),
+            "our hello is decoded"
+        );
     }
 }
 
@@ -249,7 +394,9 @@ fn plain_http_and_silent_peers() {
 #[test]
 fn alpn_is_negotiated_or_absent() {
     for b in [Openssl, Rustls, NativeTls] {
-        let r = probe_with("modern", b, |p| p.alpn = vec!["h2".into(), "http/1.1".into()]);
+        let r = probe_with("modern", b, |p| {
+            p.alpn = vec!["h2".into(), "http/1.1".into()]
+        });
         assert!(r.ok);
         // The lab server does not speak ALPN: nothing is selected.
         assert_eq!(r.alpn, None, "{b}");

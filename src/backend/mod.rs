@@ -185,6 +185,9 @@ mod tests {
 
     #[test]
     fn alpn_wire_format() {
-        assert_eq!(alpn_wire(&["h2".into(), "http/1.1".into()]), b"\x02h2\x08http/1.1");
+        assert_eq!(
+            alpn_wire(&["h2".into(), "http/1.1".into()]),
+            b"\x02h2\x08http/1.1"
+        );
     }
 }

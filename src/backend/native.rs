@@ -50,7 +50,10 @@ impl Backend for NativeTls {
             );
         }
         if p.trust == Trust::Webpki {
-            no("trust", "webpki roots are a rustls store; native-tls uses the system store");
+            no(
+                "trust",
+                "webpki roots are a rustls store; native-tls uses the system store",
+            );
         }
         u
     }
@@ -97,12 +100,18 @@ impl Backend for NativeTls {
                     },
                     VerifyMode::ChainOnly => Verify {
                         ok: Some(true),
-                        reason: Some("chain verified; native-tls does not say whether the host name matched".into()),
+                        reason: Some(
+                            "chain verified; native-tls does not say whether the host name matched"
+                                .into(),
+                        ),
                         host_ok: None,
                     },
                     VerifyMode::Off => Verify {
                         ok: None,
-                        reason: Some("native-tls does not report the verdict when verification is off".into()),
+                        reason: Some(
+                            "native-tls does not report the verdict when verification is off"
+                                .into(),
+                        ),
                         host_ok: None,
                     },
                 };

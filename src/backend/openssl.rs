@@ -118,7 +118,8 @@ impl Backend for OpenSsl {
         }
         view.verify = verdict(&vlog, p.verify);
         if let Some(e) = &mut view.error {
-            e.certificate = e.certificate || (view.verify.ok == Some(false) && p.verify != VerifyMode::Off);
+            e.certificate =
+                e.certificate || (view.verify.ok == Some(false) && p.verify != VerifyMode::Off);
         }
         view.keylog = std::mem::take(&mut *lock(&keylog));
         view
@@ -162,7 +163,11 @@ fn build(
     if !suites.is_empty() {
         b.set_ciphersuites(&suites.join(":"))?;
     }
-    let groups: Vec<String> = p.group_list().into_iter().filter(|g| group_known(g)).collect();
+    let groups: Vec<String> = p
+        .group_list()
+        .into_iter()
+        .filter(|g| group_known(g))
+        .collect();
     if !groups.is_empty() {
         b.set_groups_list(&groups.join(":"))?;
     }
@@ -193,8 +198,11 @@ fn build(
         log.saw_cert = true;
         if !preverify {
             let err = ctx.error();
-            log.errors
-                .push((ctx.error_depth(), err.as_raw(), err.error_string().to_string()));
+            log.errors.push((
+                ctx.error_depth(),
+                err.as_raw(),
+                err.error_string().to_string(),
+            ));
             return match mode {
                 VerifyMode::Off => true,
                 VerifyMode::ChainOnly => HOST_ERRORS.contains(&err.as_raw()),
@@ -236,7 +244,13 @@ fn verdict(vlog: &Mutex<VerifyLog>, mode: VerifyMode) -> Verify {
     let reason = if log.errors.is_empty() {
         None
     } else {
-        Some(log.errors.iter().map(describe).collect::<Vec<_>>().join("; "))
+        Some(
+            log.errors
+                .iter()
+                .map(describe)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
     };
     let ok = match mode {
         VerifyMode::ChainOnly => chain_errors.is_empty(),
@@ -324,7 +338,9 @@ fn negotiated_group(ssl: &openssl::ssl::SslRef) -> Option<String> {
         if name.is_null() {
             return None;
         }
-        let s = std::ffi::CStr::from_ptr(name).to_string_lossy().to_ascii_lowercase();
+        let s = std::ffi::CStr::from_ptr(name)
+            .to_string_lossy()
+            .to_ascii_lowercase();
         Some(match s.as_str() {
             "prime256v1" => "secp256r1".into(),
             _ => s,

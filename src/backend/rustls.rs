@@ -58,7 +58,8 @@ impl Backend for Rustls {
         if p.seclevel.is_some() {
             u.push(Unsupported {
                 field: "seclevel",
-                why: "security levels are an OpenSSL notion; rustls has fixed, modern limits".into(),
+                why: "security levels are an OpenSSL notion; rustls has fixed, modern limits"
+                    .into(),
             });
         }
         if p.min_tls.is_some_and(|v| v < TlsVersion::V1_2) {
@@ -77,8 +78,7 @@ impl Backend for Rustls {
             .group_list()
             .into_iter()
             .filter(|g| {
-                names::group_id_from_name(g)
-                    .is_none_or(|id| !provider_groups().contains(&id))
+                names::group_id_from_name(g).is_none_or(|id| !provider_groups().contains(&id))
             })
             .collect();
         if !unknown.is_empty() {
@@ -220,8 +220,11 @@ fn build(
         .with_custom_certificate_verifier(verifier);
     let mut config = match &m.client {
         Some(id) => {
-            let chain: Vec<CertificateDer<'static>> =
-                id.chain_der().into_iter().map(CertificateDer::from).collect();
+            let chain: Vec<CertificateDer<'static>> = id
+                .chain_der()
+                .into_iter()
+                .map(CertificateDer::from)
+                .collect();
             let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(id.key_pkcs8_der()));
             builder
                 .with_client_auth_cert(chain, key)
@@ -241,7 +244,11 @@ fn build(
 fn allowed(p: &Profile) -> String {
     let lo = p.min_tls.unwrap_or(TlsVersion::V1_0);
     let hi = p.max_tls.unwrap_or(TlsVersion::V1_3);
-    if lo == hi { lo.name().to_string() } else { format!("{lo}–{hi}") }
+    if lo == hi {
+        lo.name().to_string()
+    } else {
+        format!("{lo}–{hi}")
+    }
 }
 
 fn fill_negotiated(view: &mut LibView, conn: &ClientConnection) {
@@ -268,9 +275,7 @@ fn fill_negotiated(view: &mut LibView, conn: &ClientConnection) {
 }
 
 fn lib_error(e: &std::io::Error) -> LibError {
-    let inner = e
-        .get_ref()
-        .and_then(|i| i.downcast_ref::<rustls::Error>());
+    let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
     let mut out = LibError {
         message: e.to_string(),
         ..LibError::default()
@@ -365,12 +370,18 @@ impl RecordingVerifier {
             }
             Trust::Webpki => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
             Trust::File => {
-                let ders = m.ca.iter().filter_map(|c| c.to_der().ok()).map(CertificateDer::from);
+                let ders =
+                    m.ca.iter()
+                        .filter_map(|c| c.to_der().ok())
+                        .map(CertificateDer::from);
                 roots.add_parsable_certificates(ders);
             }
         }
         let inner = if roots.is_empty() {
-            Err(format!("no usable trust anchors ({} store)", p.trust.name()))
+            Err(format!(
+                "no usable trust anchors ({} store)",
+                p.trust.name()
+            ))
         } else {
             WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .build()
@@ -416,7 +427,9 @@ impl ServerCertVerifier for RecordingVerifier {
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let result = match &self.inner {
-            Ok(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now),
+            Ok(v) => {
+                v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            }
             Err(why) => Err(rustls::Error::General(why.clone())),
         };
         let name_err = result.as_ref().err().is_some_and(is_name_error);

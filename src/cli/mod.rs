@@ -24,6 +24,9 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Target for the TUI: HOST[:PORT] or lab:NAME (default: the built-in lab).
     pub target: Option<String>,
+    /// TUI theme: dark, light, high-contrast, mono, or a file in the user theme directory.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
     #[command(flatten)]
     pub opts: ProfileArgs,
 }
@@ -169,7 +172,10 @@ fn version(name: &'static str, v: &Option<String>) -> Result<Option<TlsVersion>,
     match v {
         None => Ok(None),
         Some(s) => TlsVersion::parse(s).map(Some).ok_or_else(|| {
-            field(name, format!("'{s}' is not a TLS version (use 1.0, 1.1, 1.2 or 1.3)"))
+            field(
+                name,
+                format!("'{s}' is not a TLS version (use 1.0, 1.1, 1.2 or 1.3)"),
+            )
         }),
     }
 }
@@ -198,10 +204,14 @@ pub fn build_profile(target: Option<&str>, a: &ProfileArgs) -> Result<Resolved, 
     };
     if let Some(t) = target {
         if let Some(name) = t.strip_prefix("lab:") {
-            let l = Lab::start().map_err(|e| UsageError::Other(format!("cannot start the lab: {e}")))?;
+            let l = Lab::start()
+                .map_err(|e| UsageError::Other(format!("cannot start the lab: {e}")))?;
             let lp = l.profile(name).ok_or_else(|| {
                 let names: Vec<_> = l.servers.iter().map(|s| s.spec.name).collect();
-                field("host", format!("no lab server '{name}' (have: {})", names.join(", ")))
+                field(
+                    "host",
+                    format!("no lab server '{name}' (have: {})", names.join(", ")),
+                )
             })?;
             p.host = lp.host;
             p.port = lp.port;
@@ -218,6 +228,12 @@ pub fn build_profile(target: Option<&str>, a: &ProfileArgs) -> Result<Resolved, 
             p.port = port;
         }
     }
+    apply_flags(&mut p, a)?;
+    Ok(Resolved { profile: p, lab })
+}
+
+/// Apply every flag the user gave on top of a profile.
+pub fn apply_flags(p: &mut Profile, a: &ProfileArgs) -> Result<(), UsageError> {
     if let Some(v) = version("min_tls", &a.min_tls)? {
         p.min_tls = Some(v);
     }
@@ -243,7 +259,11 @@ pub fn build_profile(target: Option<&str>, a: &ProfileArgs) -> Result<Resolved, 
         p.sni = Sni::Off;
     }
     if let Some(l) = &a.alpn {
-        p.alpn = l.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
+        p.alpn = l
+            .split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect();
     }
     if let Some(c) = &a.cacert {
         p.cacert = Some(c.clone());
@@ -255,7 +275,10 @@ pub fn build_profile(target: Option<&str>, a: &ProfileArgs) -> Result<Resolved, 
             "webpki" => Trust::Webpki,
             "file" => Trust::File,
             other => {
-                return Err(field("trust", format!("'{other}' is not a store (system, webpki, file)")));
+                return Err(field(
+                    "trust",
+                    format!("'{other}' is not a store (system, webpki, file)"),
+                ));
             }
         };
     }
@@ -277,7 +300,7 @@ pub fn build_profile(target: Option<&str>, a: &ProfileArgs) -> Result<Resolved, 
     if let Some(t) = a.connect_timeout {
         p.connect_timeout = t;
     }
-    Ok(Resolved { profile: p, lab })
+    Ok(())
 }
 
 fn write_keylog(path: &PathBuf, report: &crate::report::Report) -> Result<(), UsageError> {
@@ -326,12 +349,18 @@ pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
 pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
     if args.list {
         for s in crate::lab::catalogue() {
-            println!("{:<12} {}\n{:<12} teaches: {}", s.name, s.summary, "", s.teaches);
+            println!(
+                "{:<12} {}\n{:<12} teaches: {}",
+                s.name, s.summary, "", s.teaches
+            );
         }
         return Ok(ExitCode::SUCCESS);
     }
     let lab = Lab::start().map_err(|e| UsageError::Other(format!("cannot start the lab: {e}")))?;
-    println!("tlslens lab: {} practice servers on 127.0.0.1", lab.servers.len());
+    println!(
+        "tlslens lab: {} practice servers on 127.0.0.1",
+        lab.servers.len()
+    );
     println!("trust anchor: {}", lab.ca_file().display());
     println!(
         "client certificate: {} + {}\n",
@@ -339,7 +368,12 @@ pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
         lab.client_key().display()
     );
     for s in &lab.servers {
-        println!("{:<22} {:<12} {}", s.addr.to_string(), s.spec.name, s.spec.summary);
+        println!(
+            "{:<22} {:<12} {}",
+            s.addr.to_string(),
+            s.spec.name,
+            s.spec.summary
+        );
         println!("{:<35} {}", "", s.spec.teaches);
     }
     println!(
@@ -363,7 +397,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Probe(a)) => probe(a),
         Some(Command::Lab(a)) => lab(a),
-        None => crate::tui_entry(cli.target.as_deref(), &cli.opts),
+        None => crate::tui::run(cli.target.as_deref(), &cli.opts, cli.theme.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -25,7 +25,11 @@ pub fn render(r: &Report, verbose: bool) -> String {
         let _ = writeln!(o);
     }
     let ok = r.results.iter().filter(|b| b.ok).count();
-    let _ = writeln!(o, "{ok} of {} backends connected and verified", r.results.len());
+    let _ = writeln!(
+        o,
+        "{ok} of {} backends connected and verified",
+        r.results.len()
+    );
     o
 }
 
@@ -57,7 +61,12 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
             .as_deref()
             .map(|a| format!(" {a} (from {})", e.alert_from.unwrap_or("?")))
             .unwrap_or_default();
-        let _ = writeln!(o, "{IND}error   {}{alert} at {}", e.kind.as_str(), e.stage.as_str());
+        let _ = writeln!(
+            o,
+            "{IND}error   {}{alert} at {}",
+            e.kind.as_str(),
+            e.stage.as_str()
+        );
         let _ = writeln!(o, "{IND}        {}", e.detail);
         if !e.message.is_empty() && !e.detail.contains(&e.message) {
             let _ = writeln!(o, "{IND}library {}", e.message);
@@ -84,7 +93,10 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
             .unwrap_or_else(|| "not reached".into()),
     };
     let _ = writeln!(o, "{IND}verify  {verify}");
-    let ms = |v: Option<f64>| v.map(|x| format!("{x:.1} ms")).unwrap_or_else(|| "-".into());
+    let ms = |v: Option<f64>| {
+        v.map(|x| format!("{x:.1} ms"))
+            .unwrap_or_else(|| "-".into())
+    };
     let _ = writeln!(
         o,
         "{IND}alpn {}  connect {}  handshake {}  via {}",
@@ -111,43 +123,32 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
             c.key_bits,
             c.signature_algorithm,
             c.not_after,
-            if flags.is_empty() { String::new() } else { format!("  [{flags}]") }
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!("  [{flags}]")
+            }
         );
         if i == 0 && !c.sans.is_empty() {
             let _ = writeln!(o, "{IND}       names {}", c.sans.join(", "));
         }
     }
     for u in &b.unsupported_why {
-        let _ = writeln!(o, "{IND}not settable in {}: {} ({})", b.backend.name(), u.field, u.why);
+        let _ = writeln!(
+            o,
+            "{IND}not settable in {}: {} ({})",
+            b.backend.name(),
+            u.field,
+            u.why
+        );
     }
     for m in &b.mismatches {
         let _ = writeln!(o, "{IND}MISMATCH {m}");
     }
     if verbose {
         let _ = writeln!(o, "{IND}library {}", b.library);
-        for line in transcript_lines(b) {
+        for line in b.transcript_lines() {
             let _ = writeln!(o, "{IND}  {line}");
         }
     }
-}
-
-/// One line per message: "client → ClientHello ...".
-fn transcript_lines(b: &BackendReport) -> Vec<String> {
-    let Ok(serde_json::Value::Array(msgs)) = serde_json::to_value(&b.transcript.messages) else {
-        return Vec::new();
-    };
-    msgs.iter()
-        .map(|m| {
-            let from = m.get("from").and_then(|v| v.as_str()).unwrap_or("?");
-            let name = m.get("message").and_then(|v| v.as_str()).unwrap_or("?");
-            let arrow = if from == "client" { "C →" } else { "S ←" };
-            let mut extra = Vec::new();
-            for key in ["version", "cipher_suite", "group", "description", "count"] {
-                if let Some(v) = m.get(key) {
-                    extra.push(format!("{key}={}", v.to_string().trim_matches('"')));
-                }
-            }
-            crate::text::sanitize(&format!("{arrow} {name} {}", extra.join(" ")), 200)
-        })
-        .collect()
 }

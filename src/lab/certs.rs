@@ -73,7 +73,13 @@ fn make(s: Spec<'_>) -> Result<Issued, ErrorStack> {
     match s.usage {
         Use::Ca => {
             b.append_extension(BasicConstraints::new().critical().ca().build()?)?;
-            b.append_extension(KeyUsage::new().critical().key_cert_sign().crl_sign().build()?)?;
+            b.append_extension(
+                KeyUsage::new()
+                    .critical()
+                    .key_cert_sign()
+                    .crl_sign()
+                    .build()?,
+            )?;
         }
         Use::Server(names) => {
             b.append_extension(BasicConstraints::new().build()?)?;
@@ -140,7 +146,13 @@ impl LabPki {
             Asn1Time::from_str("20200101000000Z")?,
             Asn1Time::from_str("20210101000000Z")?,
         ))?;
-        let wrong_host = make(leaf_spec("wrong.example", 12, &["wrong.example"], now()?, days(825)?))?;
+        let wrong_host = make(leaf_spec(
+            "wrong.example",
+            12,
+            &["wrong.example"],
+            now()?,
+            days(825)?,
+        ))?;
         let self_signed = make(Spec {
             cn: "localhost",
             serial: 13,

@@ -89,7 +89,12 @@ pub fn catalogue() -> Vec<ServerSpec> {
             name: "tls12",
             summary: "TLS 1.2 only, one suite: ECDHE-RSA-AES128-GCM-SHA256",
             teaches: "a TLS 1.3 client falls back to 1.2; the ServerKeyExchange names the group",
-            peer: ossl(Some(V1_2), Some(V1_2), Some("ECDHE-RSA-AES128-GCM-SHA256"), CertChoice::Leaf),
+            peer: ossl(
+                Some(V1_2),
+                Some(V1_2),
+                Some("ECDHE-RSA-AES128-GCM-SHA256"),
+                CertChoice::Leaf,
+            ),
         },
         ServerSpec {
             name: "legacy",
@@ -106,7 +111,12 @@ pub fn catalogue() -> Vec<ServerSpec> {
             name: "legacy-rsa",
             summary: "TLS 1.0/1.1 only, static-RSA CBC suites only",
             teaches: "no ServerKeyExchange signature, so OpenSSL 3 connects at levels 1 and 2 once min is 1.0",
-            peer: ossl(Some(V1_0), Some(V1_1), Some("AES256-SHA:AES128-SHA@SECLEVEL=0"), CertChoice::Leaf),
+            peer: ossl(
+                Some(V1_0),
+                Some(V1_1),
+                Some("AES256-SHA:AES128-SHA@SECLEVEL=0"),
+                CertChoice::Leaf,
+            ),
         },
         ServerSpec {
             name: "rsa-cbc",
@@ -136,7 +146,12 @@ pub fn catalogue() -> Vec<ServerSpec> {
             name: "weak-cert",
             summary: "RSA-1024 key, SHA-1 signature, TLS 1.2",
             teaches: "level 2 refuses the key size, level 1 the SHA-1 signature, level 0 accepts; rustls refuses SHA-1",
-            peer: ossl(Some(V1_2), Some(V1_2), Some("DEFAULT@SECLEVEL=0"), CertChoice::Weak),
+            peer: ossl(
+                Some(V1_2),
+                Some(V1_2),
+                Some("DEFAULT@SECLEVEL=0"),
+                CertChoice::Weak,
+            ),
         },
         ServerSpec {
             name: "client-cert",
@@ -206,7 +221,9 @@ impl Lab {
             let addr = listener.local_addr()?;
             let handler = servers::handler(&spec.peer, &pki, spec.name)?;
             let sh = shared.clone();
-            threads.push(std::thread::spawn(move || servers::accept_loop(listener, handler, sh)));
+            threads.push(std::thread::spawn(move || {
+                servers::accept_loop(listener, handler, sh)
+            }));
             servers.push(LabServer { spec, addr });
         }
         Ok(Lab {
@@ -242,7 +259,11 @@ impl Lab {
             sni: Sni::Name("localhost".into()),
             trust: Trust::File,
             cacert: Some(self.ca_file()),
-            handshake_timeout: if matches!(s.spec.peer, Peer::Silent) { 2.0 } else { 10.0 },
+            handshake_timeout: if matches!(s.spec.peer, Peer::Silent) {
+                2.0
+            } else {
+                10.0
+            },
             ..Profile::default()
         })
     }
@@ -273,6 +294,9 @@ fn write_files(pki: &LabPki) -> io::Result<PathBuf> {
     let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>| r.map_err(io::Error::other);
     std::fs::write(dir.join("ca.crt"), pem(pki.ca.cert.to_pem())?)?;
     std::fs::write(dir.join("client.crt"), pem(pki.client.cert.to_pem())?)?;
-    std::fs::write(dir.join("client.key"), pem(pki.client.key.private_key_to_pem_pkcs8())?)?;
+    std::fs::write(
+        dir.join("client.key"),
+        pem(pki.client.key.private_key_to_pem_pkcs8())?,
+    )?;
     Ok(dir)
 }

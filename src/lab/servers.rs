@@ -64,7 +64,10 @@ pub(crate) fn handler(peer: &Peer, pki: &LabPki, name: &'static str) -> io::Resu
     })
 }
 
-fn openssl_context(cfg: &OpensslServer, pki: &LabPki) -> Result<SslContext, openssl::error::ErrorStack> {
+fn openssl_context(
+    cfg: &OpensslServer,
+    pki: &LabPki,
+) -> Result<SslContext, openssl::error::ErrorStack> {
     let mut b = SslContextBuilder::new(SslMethod::tls_server())?;
     b.set_min_proto_version(cfg.min.map(crate::backend::openssl::ssl_version))?;
     b.set_max_proto_version(cfg.max.map(crate::backend::openssl::ssl_version))?;
@@ -73,7 +76,11 @@ fn openssl_context(cfg: &OpensslServer, pki: &LabPki) -> Result<SslContext, open
     }
     // An OpenSSL 3 server cannot sign a TLS < 1.2 handshake, nor load a weak
     // certificate, above level 0; the lab's old servers need it.
-    if cfg.min.is_some_and(|v| v < crate::profile::TlsVersion::V1_2) || matches!(cfg.cert, CertChoice::Weak) {
+    if cfg
+        .min
+        .is_some_and(|v| v < crate::profile::TlsVersion::V1_2)
+        || matches!(cfg.cert, CertChoice::Weak)
+    {
         b.set_security_level(0);
     }
     let chosen = pick(pki, cfg.cert);
@@ -119,18 +126,24 @@ fn drain_request<S: Read>(s: &mut S) {
 
 fn serve_openssl(ctx: &SslContext, stream: TcpStream, name: &str) {
     let Ok(ssl) = Ssl::new(ctx) else { return };
-    let Ok(mut tls) = ssl.accept(stream) else { return };
+    let Ok(mut tls) = ssl.accept(stream) else {
+        return;
+    };
     drain_request(&mut tls);
     let _ = tls.write_all(&answer(name));
     let _ = tls.shutdown();
 }
 
-fn rustls_config(pki: &LabPki) -> Result<rustls::ServerConfig, Box<dyn std::error::Error + Send + Sync>> {
+fn rustls_config(
+    pki: &LabPki,
+) -> Result<rustls::ServerConfig, Box<dyn std::error::Error + Send + Sync>> {
     let chain = vec![
         CertificateDer::from(pki.leaf.cert.to_der()?),
         CertificateDer::from(pki.ca.cert.to_der()?),
     ];
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.leaf.key.private_key_to_pkcs8()?));
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        pki.leaf.key.private_key_to_pkcs8()?,
+    ));
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     Ok(rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])?
@@ -139,7 +152,9 @@ fn rustls_config(pki: &LabPki) -> Result<rustls::ServerConfig, Box<dyn std::erro
 }
 
 fn serve_rustls(cfg: Arc<rustls::ServerConfig>, mut stream: TcpStream, name: &str) {
-    let Ok(conn) = rustls::ServerConnection::new(cfg) else { return };
+    let Ok(conn) = rustls::ServerConnection::new(cfg) else {
+        return;
+    };
     let mut tls = rustls::StreamOwned::new(conn, &mut stream);
     drain_request(&mut tls);
     let _ = tls.write_all(&answer(name));
@@ -171,7 +186,11 @@ fn serve_silent(mut stream: TcpStream) {
         match stream.read(&mut buf) {
             Ok(0) => return,
             Ok(_) => {}
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
             Err(_) => return,
         }
     }

@@ -1,0 +1,252 @@
+//! The interactive front end. One event channel funnels key presses, resizes,
+//! signals, ticks and probe results into `App::update`; the loop draws only when
+//! something changed, and ticks only while a spinner is visible.
+
+pub mod app;
+pub mod form;
+pub mod render;
+pub mod theme;
+
+use crate::cli::{ProfileArgs, UsageError};
+use crate::lab::Lab;
+use app::{Action, App, Command, LabEntry, PromptKind, View};
+use ratatui::crossterm::event::{
+    self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
+use std::process::ExitCode;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+/// Everything that can wake the UI.
+pub enum Event {
+    Term(TermEvent),
+    Signal,
+    Probe(Action),
+}
+
+const TICK: Duration = Duration::from_millis(100);
+
+/// Map a key to an action, given the mode the app is in.
+pub fn map_key(app: &App, k: KeyEvent) -> Option<Action> {
+    if k.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && k.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    let typing = app.prompt.is_some() || (app.view == View::Editor && app.form.editing.is_some());
+    if typing {
+        return match k.code {
+            KeyCode::Char(c) if !ctrl => Some(Action::Char(c)),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Enter => Some(Action::Activate),
+            KeyCode::Esc => Some(Action::Escape),
+            KeyCode::Left => Some(Action::Left),
+            KeyCode::Right => Some(Action::Right),
+            _ => None,
+        };
+    }
+    Some(match (k.code, ctrl) {
+        (KeyCode::Char('s'), true) => Action::OpenPrompt(PromptKind::Save),
+        (KeyCode::Char('o'), true) => Action::OpenPrompt(PromptKind::Load),
+        (KeyCode::Char('q'), false) => Action::Quit,
+        (KeyCode::Enter, _) => Action::Activate,
+        (KeyCode::Esc, _) => Action::Cancel,
+        (KeyCode::Char('s'), false) => Action::StepSeclevel,
+        (KeyCode::Char('m'), false) => Action::StepMinTls,
+        (KeyCode::Char('v'), false) => Action::ToggleVerify,
+        (KeyCode::Char('e'), false) => Action::ShowView(View::Editor),
+        (KeyCode::Char('d'), false) => Action::ShowView(View::Diff),
+        (KeyCode::Char('h'), false) => Action::ShowView(View::History),
+        (KeyCode::Char('?'), _) => Action::ToggleHelp,
+        (KeyCode::Tab, _) => Action::FocusNext,
+        (KeyCode::BackTab, _) => Action::FocusPrev,
+        (KeyCode::Up | KeyCode::Char('k'), false) => Action::Up,
+        (KeyCode::Down | KeyCode::Char('j'), false) => Action::Down,
+        (KeyCode::Left, _) => Action::Left,
+        (KeyCode::Right, _) => Action::Right,
+        (KeyCode::PageUp, _) => Action::PageUp,
+        (KeyCode::PageDown, _) => Action::PageDown,
+        _ => return None,
+    })
+}
+
+/// The lab as the TUI lists it.
+pub fn lab_entries(lab: &Lab) -> Vec<LabEntry> {
+    lab.servers
+        .iter()
+        .filter_map(|s| {
+            Some(LabEntry {
+                name: s.spec.name.to_string(),
+                summary: s.spec.summary.to_string(),
+                teaches: s.spec.teaches.to_string(),
+                profile: lab.profile(s.spec.name)?,
+            })
+        })
+        .collect()
+}
+
+fn execute(cmd: Command, tx: &Sender<Event>, app: &mut App) {
+    match cmd {
+        Command::Probe {
+            attempt,
+            prepared,
+            backend,
+        } => {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let addrs = crate::net::resolve(&prepared.profile.host, prepared.profile.port);
+                let report = crate::probe::probe_one(&prepared, &addrs, backend);
+                let _ = tx.send(Event::Probe(Action::ProbeDone {
+                    attempt,
+                    report: Box::new(report),
+                }));
+            });
+        }
+        Command::Save(path, text) => {
+            app.status = Some(match std::fs::write(&path, text) {
+                Ok(()) => format!("profile saved to {}", path.display()),
+                Err(e) => format!("{}: cannot save: {e}", path.display()),
+            });
+            app.dirty = true;
+        }
+        Command::Load(path) => {
+            let result = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|t| {
+                    crate::profile::Profile::from_toml(&t).map_err(|e| format!("bad profile: {e}"))
+                });
+            app.loaded(&path, result);
+        }
+    }
+}
+
+/// Build the app: the lab always runs; the target (if any) is loaded over it.
+pub fn build_app(
+    lab: &Lab,
+    target: Option<&str>,
+    opts: &ProfileArgs,
+    theme: theme::Theme,
+) -> Result<App, UsageError> {
+    let entries = lab_entries(lab);
+    let backends = crate::cli::parse_backends(&opts.backend)?;
+    let mut server = 0;
+    let mut profile = entries
+        .first()
+        .map(|e| e.profile.clone())
+        .unwrap_or_default();
+    match target {
+        Some(t) if t.starts_with("lab:") => {
+            let name = &t[4..];
+            server = entries.iter().position(|e| e.name == name).ok_or_else(|| {
+                let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+                UsageError::from(crate::profile::FieldError::new(
+                    "host",
+                    format!("no lab server '{name}' (have: {})", names.join(", ")),
+                ))
+            })?;
+            profile = entries[server].profile.clone();
+            crate::cli::apply_flags(&mut profile, opts)?;
+        }
+        Some(t) => {
+            let r = crate::cli::build_profile(Some(t), opts)?;
+            profile = r.profile;
+        }
+        None => crate::cli::apply_flags(&mut profile, opts)?,
+    }
+    let mut app = App::new(entries, profile, &backends, theme);
+    app.server = server;
+    Ok(app)
+}
+
+pub fn run(
+    target: Option<&str>,
+    opts: &ProfileArgs,
+    theme_name: Option<&str>,
+) -> Result<ExitCode, UsageError> {
+    let theme = theme::Theme::load(theme_name).map_err(UsageError::Other)?;
+    let lab = Lab::start().map_err(|e| UsageError::Other(format!("cannot start the lab: {e}")))?;
+    let mut app = build_app(&lab, target, opts, theme)?;
+    let (tx, rx) = mpsc::channel::<Event>();
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            while let Ok(ev) = event::read() {
+                if tx.send(Event::Term(ev)).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    // SIGTERM/SIGHUP (an SSH session dropping) and SIGINT end the loop cleanly, so the
+    // terminal is restored.
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ]) {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            if signals.forever().next().is_some() {
+                let _ = tx.send(Event::Signal);
+            }
+        });
+    }
+    let mut terminal = ratatui::init();
+    let result = (|| -> std::io::Result<()> {
+        loop {
+            if app.dirty {
+                terminal.draw(|f| render::render(f, &app))?;
+                app.dirty = false;
+            }
+            let first = if app.running() {
+                match rx.recv_timeout(TICK) {
+                    Ok(ev) => Some(ev),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                }
+            } else {
+                match rx.recv() {
+                    Ok(ev) => Some(ev),
+                    Err(_) => return Ok(()),
+                }
+            };
+            let mut events: Vec<Event> = first.into_iter().collect();
+            if events.is_empty() {
+                let cmds = app.update(Action::Tick);
+                for c in cmds {
+                    execute(c, &tx, &mut app);
+                }
+            }
+            // Drain whatever else is pending, then draw once.
+            while let Ok(ev) = rx.try_recv() {
+                events.push(ev);
+                if events.len() > 256 {
+                    break;
+                }
+            }
+            for ev in events {
+                let action = match ev {
+                    Event::Term(TermEvent::Key(k)) => map_key(&app, k),
+                    Event::Term(TermEvent::Resize(..)) => Some(Action::Resize),
+                    Event::Term(_) => None,
+                    Event::Signal => Some(Action::Quit),
+                    Event::Probe(a) => Some(a),
+                };
+                if let Some(a) = action {
+                    for c in app.update(a) {
+                        execute(c, &tx, &mut app);
+                    }
+                }
+                if app.quit {
+                    return Ok(());
+                }
+            }
+        }
+    })();
+    ratatui::restore();
+    drop(lab);
+    result.map_err(|e| UsageError::Other(format!("terminal: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,46 @@
+//! The `?` overlay: every key.
+
+use super::{block, centered};
+use crate::tui::app::App;
+use crate::tui::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+pub const KEYS: &[(&str, &str)] = &[
+    ("Enter", "connect / retry with the current profile"),
+    ("s", "step the OpenSSL security level and retry"),
+    ("m", "step the minimum TLS version and retry"),
+    ("v", "toggle certificate verification and retry"),
+    ("Esc", "cancel a running attempt / close"),
+    ("e", "profile editor (Enter edits, ←/→ cycle)"),
+    ("d", "diff two backends (←/→ pick the pair)"),
+    ("h", "history of attempts"),
+    ("Tab / S-Tab", "move between panes"),
+    ("↑↓ / j k", "scroll, or pick a lab server"),
+    ("← →", "pick a backend column"),
+    ("PgUp / PgDn", "scroll faster"),
+    ("Ctrl-S / Ctrl-O", "save / load the profile (TOML)"),
+    ("?", "this help"),
+    ("q / Ctrl-C", "quit"),
+];
+
+pub fn render(f: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let r = centered(area, 64, KEYS.len() as u16 + 2);
+    let lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<16}"), t.get(Role::Key)),
+                Span::styled(*what, t.get(Role::Text)),
+            ])
+        })
+        .collect();
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(block(" keys (any key closes) ", true, app)),
+        r,
+    );
+}
