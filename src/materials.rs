@@ -81,10 +81,10 @@ fn certs_from(path: &Path, what: &str) -> Result<Vec<X509>, InputError> {
 impl Materials {
     pub fn load(p: &Profile) -> Result<Materials, InputError> {
         let mut m = Materials::default();
-        if let Some(ca) = &p.cacert {
-            if p.trust == Trust::File {
-                m.ca = certs_from(ca, "CA file")?;
-            }
+        if let Some(ca) = &p.cacert
+            && p.trust == Trust::File
+        {
+            m.ca = certs_from(ca, "CA file")?;
         }
         if let (Some(cert), Some(key)) = (&p.cert, &p.key) {
             let chain = certs_from(cert, "client certificate")?;

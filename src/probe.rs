@@ -23,10 +23,10 @@ pub struct Prepared {
 
 /// Validate and load everything a probe needs; any error is the user's input.
 pub fn prepare(profile: Profile) -> Result<Prepared, InputError> {
-    if let Err(errs) = profile.validate() {
-        if let Some(first) = errs.into_iter().next() {
-            return Err(first.into());
-        }
+    if let Err(errs) = profile.validate()
+        && let Some(first) = errs.into_iter().next()
+    {
+        return Err(first.into());
     }
     crate::materials::check_openssl_strings(&profile)?;
     let materials = Materials::load(&profile)?;
@@ -110,6 +110,8 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
         addresses_tried: Vec::new(),
         certificates: Vec::new(),
         transcript: Transcript::default(),
+        encrypted: Default::default(),
+        wire_notes: Vec::new(),
         mismatches: Vec::new(),
         diagnosis: Vec::new(),
         keylog: Vec::new(),
@@ -199,11 +201,11 @@ fn assemble(r: &mut BackendReport, p: &Profile, view: LibView, tap: &TapLog) {
         ("cipher", &wire_cipher, &view.cipher),
         ("group", &wire_group, &view.group),
     ] {
-        if let (Some(w), Some(l)) = (wire, lib) {
-            if !w.eq_ignore_ascii_case(l) {
-                r.mismatches
-                    .push(format!("{what}: the wire says {w}, {} says {l}", r.backend));
-            }
+        if let (Some(w), Some(l)) = (wire, lib)
+            && !w.eq_ignore_ascii_case(l)
+        {
+            r.mismatches
+                .push(format!("{what}: the wire says {w}, {} says {l}", r.backend));
         }
     }
     if view.handshake_done {
@@ -236,6 +238,14 @@ fn assemble(r: &mut BackendReport, p: &Profile, view: LibView, tap: &TapLog) {
         && r.error.is_none()
         && (p.verify == VerifyMode::Off || r.verify.ok == Some(true));
     r.keylog = view.keylog;
+    r.encrypted = t.encrypted;
+    r.wire_notes = t.notes.clone();
+    if tap.truncated {
+        r.wire_notes.push(format!(
+            "recording stopped at {} bytes",
+            crate::tap::MAX_RECORDED
+        ));
+    }
     r.transcript = t;
 }
 

@@ -280,15 +280,15 @@ impl Profile {
             VerifyMode::ChainOnly => w.push("host name is NOT checked".to_string()),
             VerifyMode::Full => {}
         }
-        if let Some(l) = self.seclevel {
-            if l <= 1 {
-                w.push(format!("OpenSSL security level {l} (below the default 2)"));
-            }
+        if let Some(l) = self.seclevel
+            && l <= 1
+        {
+            w.push(format!("OpenSSL security level {l} (below the default 2)"));
         }
-        if let Some(v) = self.min_tls {
-            if v < TlsVersion::V1_2 {
-                w.push(format!("minimum version {v} (deprecated by RFC 8996)"));
-            }
+        if let Some(v) = self.min_tls
+            && v < TlsVersion::V1_2
+        {
+            w.push(format!("minimum version {v} (deprecated by RFC 8996)"));
         }
         if let Some(c) = &self.ciphers {
             if c.contains("SECLEVEL=0") || c.contains("SECLEVEL=1") {
@@ -309,26 +309,26 @@ impl Profile {
         if self.port == 0 {
             errs.push(FieldError::new("port", "0 is not a usable port (1-65535)"));
         }
-        if let Sni::Name(n) = &self.sni {
-            if let Err(e) = validate_dns_name(n) {
-                errs.push(FieldError::new("sni", e));
-            }
+        if let Sni::Name(n) = &self.sni
+            && let Err(e) = validate_dns_name(n)
+        {
+            errs.push(FieldError::new("sni", e));
         }
-        if let (Some(lo), Some(hi)) = (self.min_tls, self.max_tls) {
-            if lo > hi {
-                errs.push(FieldError::new(
-                    "min_tls",
-                    format!("minimum {lo} is above the maximum {hi}"),
-                ));
-            }
+        if let (Some(lo), Some(hi)) = (self.min_tls, self.max_tls)
+            && lo > hi
+        {
+            errs.push(FieldError::new(
+                "min_tls",
+                format!("minimum {lo} is above the maximum {hi}"),
+            ));
         }
-        if let Some(c) = &self.ciphers {
-            if c.trim().is_empty() || !c.chars().all(|ch| ch.is_ascii_graphic()) {
-                errs.push(FieldError::new(
-                    "ciphers",
-                    format!("'{}' is not an OpenSSL cipher string", c.escape_debug()),
-                ));
-            }
+        if let Some(c) = &self.ciphers
+            && (c.trim().is_empty() || !c.chars().all(|ch| ch.is_ascii_graphic()))
+        {
+            errs.push(FieldError::new(
+                "ciphers",
+                format!("'{}' is not an OpenSSL cipher string", c.escape_debug()),
+            ));
         }
         for s in self.ciphersuite_list() {
             if crate::wire::names::cipher_id_from_name(&s).is_none() {
@@ -348,13 +348,13 @@ impl Profile {
                 break;
             }
         }
-        if let Some(l) = self.seclevel {
-            if l > 5 {
-                errs.push(FieldError::new(
-                    "seclevel",
-                    format!("{l} is not an OpenSSL security level (0-5)"),
-                ));
-            }
+        if let Some(l) = self.seclevel
+            && l > 5
+        {
+            errs.push(FieldError::new(
+                "seclevel",
+                format!("{l} is not an OpenSSL security level (0-5)"),
+            ));
         }
         if self.trust == Trust::File && self.cacert.is_none() {
             errs.push(FieldError::new(

@@ -172,12 +172,22 @@ pub struct BackendReport {
     pub address: Option<String>,
     pub addresses_tried: Vec<AddrAttempt>,
     pub certificates: Vec<CertInfo>,
+    /// The decoded messages in wire order (DESIGN.md: an array).
+    #[serde(serialize_with = "messages_only")]
     pub transcript: Transcript,
+    /// Records counted as encrypted, per direction.
+    pub encrypted: crate::wire::EncryptedCounts,
+    /// Decoder remarks: truncated records, non-TLS bytes, oversize messages.
+    pub wire_notes: Vec<String>,
     /// Where the wire and the library's own API disagree: a bug to surface.
     pub mismatches: Vec<String>,
     pub diagnosis: Vec<serde_json::Value>,
     #[serde(skip)]
     pub keylog: Vec<String>,
+}
+
+fn messages_only<S: serde::Serializer>(t: &Transcript, s: S) -> Result<S::Ok, S::Error> {
+    t.messages.serialize(s)
 }
 
 impl BackendReport {
@@ -196,21 +206,50 @@ impl BackendReport {
                 let arrow = if from == "client" { "C →" } else { "S ←" };
                 let mut extra = Vec::new();
                 for key in [
+                    "legacy_version",
+                    "supported_versions",
                     "version",
+                    "cipher_suites",
                     "cipher_suite",
+                    "server_name",
+                    "key_shares",
+                    "key_share",
+                    "kex",
                     "group",
+                    "signature",
+                    "alpn",
+                    "certificates",
                     "level",
                     "description",
                     "count",
-                    "certificates",
                 ] {
-                    if let Some(v) = m.get(key) {
-                        if !v.is_object() && !v.is_array() {
-                            extra.push(format!("{key}={}", v.to_string().trim_matches('"')));
-                        } else if let Some(a) = v.as_array() {
-                            extra.push(format!("{key}={}", a.len()));
+                    let Some(v) = m.get(key) else { continue };
+                    let shown = match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Array(a) if key == "key_shares" => a
+                            .iter()
+                            .filter_map(|x| x.get("group").and_then(|g| g.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        serde_json::Value::Array(a)
+                            if a.len() <= 4 && a.iter().all(|x| x.is_string()) =>
+                        {
+                            a.iter()
+                                .filter_map(|x| x.as_str())
+                                .collect::<Vec<_>>()
+                                .join(",")
                         }
-                    }
+                        serde_json::Value::Array(a) => format!("{} items", a.len()),
+                        serde_json::Value::Number(n) => n.to_string(),
+                        serde_json::Value::Object(o) => {
+                            match o.get("group").and_then(|g| g.as_str()) {
+                                Some(g) => g.to_string(),
+                                None => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    extra.push(format!("{key}={shown}"));
                 }
                 crate::text::sanitize(&format!("{arrow} {name} {}", extra.join(" ")), 200)
             })

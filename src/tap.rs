@@ -41,8 +41,13 @@ pub struct Tap {
     inner: TcpStream,
     start: Instant,
     deadline: Option<Instant>,
+    /// After the handshake: once the server's first record arrives, stop waiting soon.
+    settling: bool,
     log: Arc<Mutex<TapLog>>,
 }
+
+/// How long to keep listening, while settling, after the server's first record.
+const SETTLE_TAIL: Duration = Duration::from_millis(15);
 
 impl Tap {
     pub fn new(inner: TcpStream, start: Instant) -> (Tap, Arc<Mutex<TapLog>>) {
@@ -52,6 +57,7 @@ impl Tap {
                 inner,
                 start,
                 deadline: None,
+                settling: false,
                 log: log.clone(),
             },
             log,
@@ -61,6 +67,21 @@ impl Tap {
     /// Every read and write after this must finish before `deadline`.
     pub fn set_deadline(&mut self, deadline: Option<Instant>) {
         self.deadline = deadline;
+    }
+
+    /// Listen after the handshake for at most `max`, and only briefly once the server
+    /// has said anything: a TLS 1.3 server answers our Finished either with session
+    /// tickets (accepted) or an alert (rejected, e.g. no client certificate).
+    pub fn begin_settle(&mut self, max: Duration) {
+        let until = Instant::now() + max;
+        self.deadline = Some(self.deadline.map_or(until, |d| d.min(until)));
+        self.settling = true;
+    }
+
+    /// Whether the recorded ServerHello chose TLS 1.3 (decided from the wire).
+    pub fn negotiated_tls13(&self) -> bool {
+        self.with_log(|l| crate::wire::Transcript::decode(&l.chunks).negotiated_version())
+            == Some(0x0304)
     }
 
     fn remaining(&self) -> io::Result<Option<Duration>> {
@@ -137,6 +158,10 @@ impl Read for Tap {
             }
             Ok(n) => {
                 self.record(Direction::Server, &buf[..n]);
+                if self.settling {
+                    let tail = Instant::now() + SETTLE_TAIL;
+                    self.deadline = Some(self.deadline.map_or(tail, |d| d.min(tail)));
+                }
                 Ok(n)
             }
             Err(e) => {

@@ -82,10 +82,10 @@ impl Backend for NativeTls {
         match result {
             Ok(mut stream) => {
                 view.handshake_done = true;
-                if let Ok(Some(leaf)) = stream.peer_certificate() {
-                    if let Ok(der) = leaf.to_der() {
-                        view.chain = vec![der];
-                    }
+                if let Ok(Some(leaf)) = stream.peer_certificate()
+                    && let Ok(der) = leaf.to_der()
+                {
+                    view.chain = vec![der];
                 }
                 view.alpn = stream
                     .negotiated_alpn()
@@ -119,14 +119,14 @@ impl Backend for NativeTls {
             }
             Err(HandshakeError::Failure(e)) => {
                 view.error = Some(lib_error(&e.to_string()));
-                if let Some(err) = &view.error {
-                    if err.certificate {
-                        view.verify = Verify {
-                            ok: Some(false),
-                            reason: Some(verify_reason(&err.message)),
-                            host_ok: None,
-                        };
-                    }
+                if let Some(err) = &view.error
+                    && err.certificate
+                {
+                    view.verify = Verify {
+                        ok: Some(false),
+                        reason: Some(verify_reason(&err.message)),
+                        host_ok: None,
+                    };
                 }
             }
             Err(HandshakeError::WouldBlock(_)) => {
@@ -169,11 +169,31 @@ fn build(p: &Profile, m: &Materials) -> Result<TlsConnector, native_tls::Error> 
     b.build()
 }
 
+/// "error:0A00014D:SSL routines:tls_process_key_exchange:legacy sigalg disallowed
+/// or unsupported:../ssl/statem/statem_clnt.c:2256: (extra)" → the reason and the extra.
+fn openssl_reason(text: &str) -> String {
+    let Some(rest) = text.strip_prefix("error:") else {
+        return text.to_string();
+    };
+    let parts: Vec<&str> = rest.splitn(5, ':').collect();
+    match parts.get(3) {
+        Some(reason) => {
+            let extra = text
+                .rfind(" (")
+                .filter(|_| text.ends_with(')'))
+                .map(|i| &text[i..])
+                .unwrap_or("");
+            format!("{reason}{extra}")
+        }
+        None => text.to_string(),
+    }
+}
+
 /// native-tls errors are text only: recover what the text tells.
 fn lib_error(text: &str) -> LibError {
     let certificate = text.contains("certificate verify failed");
     LibError {
-        message: text.to_string(),
+        message: openssl_reason(text),
         alert_received: super::alert_from_openssl_text(text),
         certificate,
         not_attempted: false,
@@ -189,9 +209,13 @@ fn verify_reason(text: &str) -> String {
 }
 
 fn settle(stream: &mut TlsStream<Tap>, view: &mut LibView, deadline: Instant) {
-    let until = deadline.min(Instant::now() + SETTLE);
-    stream.get_mut().set_deadline(Some(until));
+    stream.get_mut().set_deadline(Some(deadline));
     let _ = stream.shutdown();
+    // native-tls hides the version: the wire tells whether TLS 1.3 was chosen.
+    if !stream.get_ref().negotiated_tls13() {
+        return;
+    }
+    stream.get_mut().begin_settle(SETTLE);
     let mut buf = [0u8; 4096];
     for _ in 0..64 {
         match stream.read(&mut buf) {
@@ -205,5 +229,26 @@ fn settle(stream: &mut TlsStream<Tap>, view: &mut LibView, deadline: Instant) {
                 break;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reason_is_extracted_from_openssl_text() {
+        let t = "error:0A00014D:SSL routines:tls_process_key_exchange:legacy sigalg disallowed or unsupported:../ssl/statem/statem_clnt.c:2256:";
+        assert_eq!(
+            super::openssl_reason(t),
+            "legacy sigalg disallowed or unsupported"
+        );
+        let t = "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:../ssl/statem/statem_clnt.c:1889: (certificate has expired)";
+        assert_eq!(
+            super::openssl_reason(t),
+            "certificate verify failed (certificate has expired)"
+        );
+        assert_eq!(
+            super::openssl_reason("Connection reset by peer"),
+            "Connection reset by peer"
+        );
     }
 }

@@ -350,9 +350,14 @@ fn negotiated_group(ssl: &openssl::ssl::SslRef) -> Option<String> {
 
 /// Send close_notify and read until the server closes, alerts, or SETTLE passes.
 fn settle(stream: &mut SslStream<Tap>, view: &mut LibView, deadline: Instant) {
-    let until = deadline.min(Instant::now() + SETTLE);
-    stream.get_mut().set_deadline(Some(until));
+    let tls13 = stream.ssl().version2() == Some(SslVersion::TLS1_3);
+    stream.get_mut().set_deadline(Some(deadline));
     let _ = stream.shutdown();
+    if !tls13 {
+        // Before TLS 1.3 the server's Finished already said yes: nothing can follow.
+        return;
+    }
+    stream.get_mut().begin_settle(SETTLE);
     let mut buf = [0u8; 4096];
     for _ in 0..64 {
         match stream.ssl_read(&mut buf) {

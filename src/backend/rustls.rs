@@ -290,7 +290,7 @@ fn lib_error(e: &std::io::Error) -> LibError {
 }
 
 fn settle(conn: &mut ClientConnection, tap: &mut Tap, view: &mut LibView, deadline: Instant) {
-    tap.set_deadline(Some(deadline.min(Instant::now() + SETTLE)));
+    tap.set_deadline(Some(deadline));
     conn.send_close_notify();
     for _ in 0..64 {
         if !conn.wants_write() {
@@ -300,6 +300,10 @@ fn settle(conn: &mut ClientConnection, tap: &mut Tap, view: &mut LibView, deadli
             return;
         }
     }
+    if conn.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_3) {
+        return;
+    }
+    tap.begin_settle(SETTLE);
     for _ in 0..64 {
         match conn.read_tls(tap) {
             Ok(0) | Err(_) => break,

@@ -34,7 +34,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// One handshake per backend; text, or --json.
-    Probe(ProbeArgs),
+    Probe(Box<ProbeArgs>),
     /// Start the built-in practice servers on 127.0.0.1 and print their addresses.
     Lab(LabArgs),
 }

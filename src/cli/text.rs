@@ -71,16 +71,16 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
         if !e.message.is_empty() && !e.detail.contains(&e.message) {
             let _ = writeln!(o, "{IND}library {}", e.message);
         }
-        if let Some(sh) = &b.server_hello {
-            if b.version.is_none() {
-                let _ = writeln!(
-                    o,
-                    "{IND}server chose {} {} group {}",
-                    opt(&sh.version),
-                    opt(&sh.cipher),
-                    opt(&sh.group)
-                );
-            }
+        if let Some(sh) = &b.server_hello
+            && b.version.is_none()
+        {
+            let _ = writeln!(
+                o,
+                "{IND}server chose {} {} group {}",
+                opt(&sh.version),
+                opt(&sh.cipher),
+                opt(&sh.group)
+            );
         }
     }
     let verify = match b.verify.ok {

@@ -35,6 +35,9 @@ pub const BACKENDS: &[&str] = &[
     "openssl,rustls",
 ];
 
+/// A field key and what is wrong with its value.
+pub type FieldProblem = (&'static str, String);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Form {
     pub fields: Vec<Field>,
@@ -192,7 +195,7 @@ impl Form {
     }
 
     /// Build the profile, or every field's error.
-    pub fn to_profile(&self) -> Result<(Profile, Vec<BackendId>), Vec<(&'static str, String)>> {
+    pub fn to_profile(&self) -> Result<(Profile, Vec<BackendId>), Vec<FieldProblem>> {
         let mut errs = Vec::new();
         let mut p = Profile::default();
         let text = |k: &str| {
@@ -322,10 +325,10 @@ impl Form {
 
     /// Esc: put back what was there before editing began.
     pub fn cancel_edit(&mut self) {
-        if let Some(before) = self.editing.take() {
-            if let Some(f) = self.fields.get_mut(self.selected) {
-                f.raw = before;
-            }
+        if let Some(before) = self.editing.take()
+            && let Some(f) = self.fields.get_mut(self.selected)
+        {
+            f.raw = before;
         }
         self.validate();
     }

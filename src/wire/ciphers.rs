@@ -6,11 +6,24 @@
 
 use super::names::{CipherInfo, Kx};
 
-const fn c(id: u16, iana: &'static str, openssl: Option<&'static str>, kx: Kx, cbc: bool) -> CipherInfo {
-    CipherInfo { id, iana, openssl, kx, cbc }
+const fn c(
+    id: u16,
+    iana: &'static str,
+    openssl: Option<&'static str>,
+    kx: Kx,
+    cbc: bool,
+) -> CipherInfo {
+    CipherInfo {
+        id,
+        iana,
+        openssl,
+        kx,
+        cbc,
+    }
 }
 
-/// Sorted by id.
+/// Sorted by id (one suite per line, so rustfmt is told to leave it alone).
+#[rustfmt::skip]
 pub(super) static CIPHERS: &[CipherInfo] = &[
     c(0x0000, "TLS_NULL_WITH_NULL_NULL", None, Kx::Null, false),
     c(0x0001, "TLS_RSA_WITH_NULL_MD5", Some("NULL-MD5"), Kx::Rsa, false),

@@ -4,7 +4,23 @@
 //! turns them into TLS records and decoded handshake messages with IANA names.
 //! Everything here treats its input as hostile: bounded, never panics.
 
+mod ciphers;
+mod extensions;
+mod handshake;
+mod messages;
 pub mod names;
+mod reader;
+mod record;
+#[cfg(test)]
+mod tests;
+
+pub use handshake::{HRR_RANDOM, decode_handshake_message};
+pub use messages::{
+    AlertMessage, Body, CertEntry, Certificate, CertificateRequest, CertificateVerify, CipherSuite,
+    ClientHello, ClientKeyExchange, EncryptedRecords, ExtensionEntry, Finished, Group,
+    HelloExtensions, KeyShare, Message, NewSessionTicket, NotTls, ServerHello, ServerKeyExchange,
+    SigScheme, Sslv2ClientHello, Unknown, Version,
+};
 
 use serde::Serialize;
 use std::time::Duration;
@@ -40,52 +56,163 @@ impl Alert {
     }
 }
 
+/// Records and bytes one side sent encrypted (not decodable without keys).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EncryptedCounts {
+    pub client_records: usize,
+    pub client_bytes: usize,
+    pub server_records: usize,
+    pub server_bytes: usize,
+}
+
 /// The decoded conversation.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Transcript {
-    pub messages: Vec<serde_json::Value>,
+    /// Everything seen, in wire order.
+    pub messages: Vec<Message>,
+    /// Totals of the records counted as encrypted.
+    pub encrypted: EncryptedCounts,
+    /// Oddities that are not messages: truncated records, oversize messages, ...
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Transcript {
     /// Decode recorded chunks. Never panics, bounded work and memory.
-    pub fn decode(_chunks: &[Chunk]) -> Transcript {
-        Transcript::default()
+    pub fn decode(chunks: &[Chunk]) -> Transcript {
+        let mut d = record::Decoder::default();
+        for c in chunks {
+            d.feed(c);
+        }
+        d.finish();
+        let (client_records, client_bytes) = d.encrypted(Direction::Client);
+        let (server_records, server_bytes) = d.encrypted(Direction::Server);
+        Transcript {
+            messages: d.messages,
+            encrypted: EncryptedCounts {
+                client_records,
+                client_bytes,
+                server_records,
+                server_bytes,
+            },
+            notes: d.notes,
+        }
     }
+
+    fn bodies(&self, from: Direction) -> impl Iterator<Item = &Body> {
+        self.messages
+            .iter()
+            .filter(move |m| m.from == from)
+            .map(|m| &m.body)
+    }
+
+    /// The first ClientHello (after a HelloRetryRequest there is a second one; see
+    /// [`Transcript::client_hellos`]).
+    pub fn client_hello(&self) -> Option<&ClientHello> {
+        self.client_hellos().next()
+    }
+
+    /// Every ClientHello, in order.
+    pub fn client_hellos(&self) -> impl Iterator<Item = &ClientHello> {
+        self.bodies(Direction::Client).filter_map(|b| match b {
+            Body::ClientHello(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    /// The server's ServerHello (not a HelloRetryRequest).
+    pub fn server_hello(&self) -> Option<&ServerHello> {
+        self.bodies(Direction::Server).find_map(|b| match b {
+            Body::ServerHello(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// Whether the server sent a HelloRetryRequest.
+    pub fn hello_retry(&self) -> bool {
+        self.bodies(Direction::Server)
+            .any(|b| matches!(b, Body::HelloRetryRequest(_)))
+    }
+
     /// Version chosen by the server (supported_versions in a TLS 1.3 ServerHello, else legacy_version).
     pub fn negotiated_version(&self) -> Option<u16> {
-        None
+        self.server_hello().map(|s| s.version.0)
     }
     /// Cipher suite chosen in the ServerHello.
     pub fn negotiated_cipher(&self) -> Option<u16> {
-        None
+        self.server_hello().map(|s| s.cipher_suite.0)
     }
     /// Key-exchange group: key_share of a TLS 1.3 ServerHello, or the named curve of
     /// an ECDHE ServerKeyExchange in TLS <= 1.2.
     pub fn negotiated_group(&self) -> Option<u16> {
-        None
+        let sh = self.server_hello()?;
+        if sh.version.0 == 0x0304 {
+            return sh.ext.key_share.map(|k| k.group.0);
+        }
+        self.bodies(Direction::Server).find_map(|b| match b {
+            Body::ServerKeyExchange(s) => s.group.map(|g| g.0),
+            _ => None,
+        })
     }
     /// Whether a ServerHello (not an HRR) was seen.
     pub fn saw_server_hello(&self) -> bool {
-        false
+        self.server_hello().is_some()
     }
     /// The first alert each side sent in the clear.
-    pub fn first_alert(&self, _from: Direction) -> Option<Alert> {
-        None
+    pub fn first_alert(&self, from: Direction) -> Option<Alert> {
+        self.bodies(from).find_map(|b| match b {
+            Body::Alert(a) => Some(a.raw),
+            _ => None,
+        })
     }
     /// DER certificates from a clear (TLS <= 1.2) Certificate message of the server.
     pub fn server_certificates(&self) -> Vec<Vec<u8>> {
-        Vec::new()
+        self.bodies(Direction::Server)
+            .find_map(|b| match b {
+                Body::Certificate(c) => Some(c.der.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
     }
     /// Name of the last handshake message the server sent in the clear (e.g. "ServerKeyExchange").
     pub fn last_server_message(&self) -> Option<&'static str> {
-        None
+        self.bodies(Direction::Server)
+            .filter(|b| b.is_handshake())
+            .last()
+            .map(Body::name)
     }
-    /// (lead's temporary stub) Versions the ClientHello offered.
+    /// Versions the ClientHello offered: its supported_versions (GREASE left out) if
+    /// present, else every version from TLS 1.0 up to its legacy_version. Sorted.
     pub fn offered_versions(&self) -> Vec<u16> {
-        Vec::new()
+        if let Some(ch) = self.client_hello() {
+            let mut v: Vec<u16> = match &ch.ext.supported_versions {
+                Some(list) => list
+                    .iter()
+                    .map(|v| v.0)
+                    .filter(|v| !names::is_grease(*v))
+                    .collect(),
+                None => (0x0301..=ch.legacy_version.0.min(0x0304)).collect(),
+            };
+            v.sort_unstable();
+            v.dedup();
+            return v;
+        }
+        self.bodies(Direction::Client)
+            .find_map(|b| match b {
+                Body::SSLv2ClientHello(h) => Some(vec![h.version.0]),
+                _ => None,
+            })
+            .unwrap_or_default()
     }
     /// True when the first bytes from the server were not a TLS record at all.
     pub fn server_spoke_non_tls(&self) -> bool {
-        false
+        matches!(self.bodies(Direction::Server).next(), Some(Body::NotTls(_)))
+    }
+    /// (records, bytes) that `from` sent encrypted.
+    pub fn encrypted_from(&self, from: Direction) -> (usize, usize) {
+        match from {
+            Direction::Client => (self.encrypted.client_records, self.encrypted.client_bytes),
+            Direction::Server => (self.encrypted.server_records, self.encrypted.server_bytes),
+        }
     }
 }

@@ -91,10 +91,10 @@ pub fn block<'a>(title: &'a str, focused: bool, app: &App) -> Block<'a> {
 fn render_header(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::styled(" tlslens ", t.get(Role::Title))];
-    if let Some(e) = app.lab.get(app.server) {
-        if e.profile.port.to_string() == app.form.get("port") {
-            spans.push(Span::styled(format!("lab:{} ", e.name), t.get(Role::Muted)));
-        }
+    if let Some(e) = app.lab.get(app.server)
+        && e.profile.port.to_string() == app.form.get("port")
+    {
+        spans.push(Span::styled(format!("lab:{} ", e.name), t.get(Role::Muted)));
     }
     spans.push(Span::styled(
         format!("{}:{} ", app.form.get("host"), app.form.get("port")),
@@ -174,20 +174,20 @@ fn render_keys(f: &mut Frame, area: Rect, app: &App) {
     } else {
         &[
             ("Enter", "connect"),
-            ("s", "seclevel"),
+            ("s", "level"),
             ("m", "min TLS"),
             ("v", "verify"),
             ("e", "edit"),
             ("d", "diff"),
-            ("h", "history"),
+            ("h", "hist"),
             ("?", "help"),
             ("q", "quit"),
         ]
     };
     let mut spans = Vec::new();
     for (k, what) in keys {
-        spans.push(Span::styled(format!("{k}"), t.get(Role::Key)));
-        spans.push(Span::styled(format!(" {what}  "), t.get(Role::Muted)));
+        spans.push(Span::styled(k.to_string(), t.get(Role::Key)));
+        spans.push(Span::styled(format!(" {what} "), t.get(Role::Muted)));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -1,0 +1,242 @@
+//! The built binary: text and JSON output, exit codes, and one clear line for bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn tlslens(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tlslens"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn tmp(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tlslens-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+/// Exit 2, exactly one line on stderr that names the problem, no panic.
+#[track_caller]
+fn input_error(args: &[&str], needle: &str) {
+    let out = tlslens(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "{args:?}: one line, got:\n{err}"
+    );
+    assert!(err.contains(needle), "{args:?}: '{needle}' not in: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_contract_fields() {
+    let out = tlslens(&["probe", "lab:legacy", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the legacy server fails at defaults"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["target"]["host"], "127.0.0.1");
+    assert_eq!(v["target"]["sni"], "localhost");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for r in results {
+        for key in [
+            "backend",
+            "ok",
+            "version",
+            "cipher",
+            "group",
+            "alpn",
+            "verify",
+            "error",
+            "unsupported",
+            "timing_ms",
+            "certificates",
+            "transcript",
+            "diagnosis",
+        ] {
+            assert!(r.get(key).is_some(), "missing {key} in {r}");
+        }
+        assert_eq!(r["ok"], false);
+        assert!(r["error"]["kind"].is_string() && r["error"]["stage"].is_string());
+        assert!(r["transcript"][0]["from"] == "client");
+    }
+    let rustls = results.iter().find(|r| r["backend"] == "rustls").unwrap();
+    assert_eq!(rustls["error"]["alert"], "protocol_version");
+
+    let out = tlslens(&[
+        "probe",
+        "lab:legacy",
+        "--json",
+        "--backend",
+        "openssl",
+        "--seclevel",
+        "0",
+        "--min-tls",
+        "1.0",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["results"][0];
+    assert_eq!(r["version"], "TLSv1.1");
+    assert_eq!(r["cipher"], "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA");
+    assert_eq!(r["cipher_openssl"], "ECDHE-RSA-AES256-SHA");
+    assert_eq!(r["verify"]["ok"], true);
+    assert!(v["weakened"].as_array().unwrap().len() >= 2);
+}
+
+#[test]
+fn text_output_names_weakenings_and_unsupported_fields() {
+    let out = tlslens(&["probe", "lab:expired", "-k", "--seclevel", "1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("WEAKENED: certificate verification is OFF"),
+        "{text}"
+    );
+    assert!(
+        text.contains("WEAKENED: OpenSSL security level 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not settable in native-tls: seclevel"),
+        "{text}"
+    );
+    assert!(text.contains("certificate has expired"), "{text}");
+}
+
+#[test]
+fn exit_zero_when_everything_verifies() {
+    let out = tlslens(&["probe", "lab:modern"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("3 of 3 backends connected and verified"),
+        "{text}"
+    );
+}
+
+#[test]
+fn closed_port_is_a_network_failure() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = tlslens(&[
+        "probe",
+        &format!("127.0.0.1:{port}"),
+        "--backend",
+        "openssl",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("refused"));
+}
+
+#[test]
+fn bad_input_gets_one_clear_line() {
+    input_error(&["probe", "host:99999"], "port");
+    input_error(&["probe", "bad host"], "host");
+    input_error(&["probe", "lab:nosuch"], "no lab server 'nosuch'");
+    input_error(&["probe", "lab:modern", "--min-tls", "1.4"], "min_tls");
+    input_error(&["probe", "lab:modern", "--backend", "gnutls"], "gnutls");
+    input_error(&["probe", "lab:modern", "--seclevel", "7"], "seclevel");
+    input_error(
+        &["probe", "lab:modern", "--ciphers", "NOPE-NOTHING"],
+        "ciphers",
+    );
+    input_error(
+        &["probe", "lab:modern", "--cacert", "/nonexistent/ca.pem"],
+        "/nonexistent/ca.pem",
+    );
+    let not_pem = tmp("notpem.crt", b"hello, I am not a certificate\n");
+    input_error(
+        &["probe", "lab:modern", "--cacert", not_pem.to_str().unwrap()],
+        "no PEM certificate",
+    );
+    let typo = tmp("typo.toml", b"host = \"127.0.0.1\"\nseclvel = 0\n");
+    input_error(
+        &["probe", "lab:modern", "--profile", typo.to_str().unwrap()],
+        "seclvel",
+    );
+    // A key that does not belong to the certificate.
+    let other = openssl::pkey::PKey::from_rsa(openssl::rsa::Rsa::generate(2048).unwrap()).unwrap();
+    let key = tmp("other.key", &other.private_key_to_pem_pkcs8().unwrap());
+    let lab = tlslens::lab::Lab::start().unwrap();
+    let cert = lab.client_cert();
+    input_error(
+        &[
+            "probe",
+            "lab:client-cert",
+            "--cert",
+            cert.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ],
+        "does not match",
+    );
+    input_error(
+        &["probe", "lab:modern", "--cert", cert.to_str().unwrap()],
+        "key",
+    );
+}
+
+#[test]
+fn saved_profile_loads_and_flags_override_it() {
+    let lab = tlslens::lab::Lab::start().unwrap();
+    let mut p = lab.profile("legacy").unwrap();
+    p.seclevel = Some(0);
+    p.min_tls = Some(tlslens::profile::TlsVersion::V1_0);
+    p.ciphers = Some("DEFAULT".into());
+    let file = tmp("legacy.toml", p.to_toml().as_bytes());
+    let out = tlslens(&[
+        "probe",
+        "--profile",
+        file.to_str().unwrap(),
+        "--backend",
+        "openssl",
+        "127.0.0.1:1",
+    ]);
+    // The target on the command line overrides the profile's (nothing listens on port 1).
+    assert_eq!(out.status.code(), Some(1));
+    let addr = lab.server("legacy").unwrap().addr.to_string();
+    let out = tlslens(&[
+        "probe",
+        "--profile",
+        file.to_str().unwrap(),
+        "--backend",
+        "openssl",
+        &addr,
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = tlslens(&[
+        "probe",
+        "--profile",
+        file.to_str().unwrap(),
+        "--backend",
+        "openssl",
+        &addr,
+        "--seclevel",
+        "2",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the flag overrides the saved level"
+    );
+}

@@ -1,0 +1,110 @@
+//! End to end: the real binary inside tmux at 80×24, driven by keys like a person
+//! over SSH. Opens on the lab's legacy server, fails, steps the security level and
+//! the minimum version, succeeds with TLS 1.1, diffs, quits with the terminal restored.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+    fn keys(&self, k: &str) {
+        self.run(&["send-keys", "-t", "e2e", k]);
+    }
+    /// Wait (bounded) until every needle is on screen; return the screen.
+    #[track_caller]
+    fn wait_for(&self, needles: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if needles.iter().all(|n| s.contains(n)) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {needles:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+#[test]
+fn legacy_server_walkthrough_in_tmux() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        panic!("tmux is required for this test (.ci/run installs it)");
+    }
+    let bin = env!("CARGO_BIN_EXE_tlslens");
+    let t = Tmux {
+        socket: format!("tlslens-e2e-{}", std::process::id()),
+    };
+    // A shell wraps the program so we can see its exit status and the screen after.
+    let cmd = format!("{bin} lab:legacy; echo TLSLENS-EXIT=$?; sleep 30");
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &cmd,
+    ]);
+    t.wait_for(&["lab:legacy", "Enter to connect"]);
+
+    t.keys("Enter");
+    let s = t.wait_for(&["legacy sigalg"]);
+    assert!(
+        s.matches("FAILED").count() >= 3,
+        "all three fail at first:\n{s}"
+    );
+
+    t.keys("s"); // seclevel default → 0, retries
+    t.wait_for(&["WEAKENED: seclevel 0"]);
+    t.keys("m"); // min TLS default → 1.0, retries
+    let s = t.wait_for(&[
+        "min TLS 1.0",
+        "TLSv1.1",
+        "TLS_ECDHE_RSA_WITH_",
+        "AES_256_CBC_SHA",
+    ]);
+    assert!(s.contains("OK"), "openssl succeeds:\n{s}");
+
+    t.keys("d");
+    let s = t.wait_for(&["diff: native-tls | rustls"]);
+    assert!(s.contains("FAILED"), "rustls still fails:\n{s}");
+
+    t.keys("q");
+    let s = t.wait_for(&["TLSLENS-EXIT=0"]);
+    assert!(
+        !s.contains("diff: native-tls"),
+        "the alternate screen is gone:\n{s}"
+    );
+    let alt = t.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
+    assert_eq!(alt.trim(), "0", "terminal left the alternate screen");
+}

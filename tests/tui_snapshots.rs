@@ -1,0 +1,198 @@
+//! Whole-screen snapshots of every view, at 80×24 and at a wide size, from real
+//! probes against the lab (with run-to-run noise — ports, timings, dates, key
+//! fingerprints — scrubbed so the pictures are stable).
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::OnceLock;
+use tlslens::backend::BackendId;
+use tlslens::lab::Lab;
+use tlslens::report::BackendReport;
+use tlslens::tui::app::{Action, App, Command, View};
+use tlslens::tui::render::render;
+use tlslens::tui::theme::Theme;
+
+fn lab() -> &'static Lab {
+    static LAB: OnceLock<Lab> = OnceLock::new();
+    LAB.get_or_init(|| Lab::start().expect("lab starts"))
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn scrub(mut r: BackendReport, port: u16) -> BackendReport {
+    r.timing_ms.connect = Some(0.1);
+    r.timing_ms.handshake = Some(1.0);
+    r.address = Some(format!("127.0.0.1:{port}"));
+    for c in &mut r.certificates {
+        c.not_before = "Jan  1 00:00:00 2026 GMT".into();
+        c.not_after = if c.expired {
+            "Jan  1 00:00:00 2021 GMT".into()
+        } else {
+            "Jan  1 00:00:00 2030 GMT".into()
+        };
+        c.sha256 = "AA:BB:…".into();
+    }
+    r
+}
+
+/// The lab CA copied to a path that is the same on every run.
+fn fixed_ca() -> std::path::PathBuf {
+    static CA: OnceLock<std::path::PathBuf> = OnceLock::new();
+    CA.get_or_init(|| {
+        let p = std::env::temp_dir().join("tlslens-snapshot-ca.crt");
+        std::fs::copy(lab().ca_file(), &p).unwrap();
+        p
+    })
+    .clone()
+}
+
+/// An app on lab server `name`, with the lab ports replaced by fixed ones.
+fn app_on(name: &str) -> App {
+    let entries: Vec<_> = tlslens::tui::lab_entries(lab())
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut e)| {
+            e.profile.port = 44300 + i as u16;
+            e.profile.cacert = Some(fixed_ca());
+            e
+        })
+        .collect();
+    let idx = entries.iter().position(|e| e.name == name).unwrap();
+    let profile = entries[idx].profile.clone();
+    let mut app = App::new(entries, profile, &BackendId::ALL, Theme::dark());
+    app.server = idx;
+    app
+}
+
+/// Run the commands for real against the real lab port, feed results back scrubbed.
+fn connect(app: &mut App, real: &str, action: Action) {
+    let fixed_port: u16 = app.form.get("port").parse().unwrap();
+    let real_addr = lab().server(real).unwrap().addr;
+    let cmds = app.update(action);
+    for c in cmds {
+        if let Command::Probe {
+            attempt,
+            mut prepared,
+            backend,
+        } = c
+        {
+            prepared.profile.port = real_addr.port();
+            let addrs = tlslens::net::resolve("127.0.0.1", real_addr.port());
+            let report = tlslens::probe::probe_one(&prepared, &addrs, backend);
+            app.update(Action::ProbeDone {
+                attempt,
+                report: Box::new(scrub(report, fixed_port)),
+            });
+        }
+    }
+}
+
+fn snap(app: &App, name: &str) {
+    for (w, h) in SIZES {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| render(f, app)).unwrap();
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn session_before_connecting() {
+    snap(&app_on("legacy"), "session_idle");
+}
+
+#[test]
+fn session_connecting() {
+    let mut app = app_on("legacy");
+    let cmds = app.update(Action::Connect);
+    assert_eq!(cmds.len(), 3, "one probe per backend");
+    snap(&app, "session_connecting");
+}
+
+#[test]
+fn session_success() {
+    let mut app = app_on("tls12");
+    connect(&mut app, "tls12", Action::Connect);
+    assert!(app.current().unwrap().reports().iter().all(|r| r.ok));
+    snap(&app, "session_success");
+}
+
+#[test]
+fn session_failure_then_seclevel_and_min_version() {
+    let mut app = app_on("legacy");
+    app.selected_backend = 1; // openssl
+    connect(&mut app, "legacy", Action::Connect);
+    snap(&app, "session_failure");
+    connect(&mut app, "legacy", Action::StepSeclevel);
+    // OpenSSL 3 here allows TLS 1.0 by default: level 0 alone fixes it.
+    let cmp = app.current().unwrap().comparison.clone().unwrap();
+    assert!(
+        cmp.starts_with("seclevel default → 0: openssl now succeeds with TLSv1.1 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"),
+        "{cmp}"
+    );
+    connect(&mut app, "legacy", Action::StepMinTls);
+    let openssl = app.current().unwrap().report(BackendId::Openssl).unwrap();
+    assert!(openssl.ok, "{:?}", openssl.error);
+    // native-tls now gets past the version, and fails where it cannot lower the level.
+    let cmp = app.current().unwrap().comparison.clone().unwrap();
+    assert!(
+        cmp.contains("native-tls still fails, now protocol"),
+        "{cmp}"
+    );
+    snap(&app, "session_legacy_fixed");
+    app.update(Action::ShowView(View::Diff));
+    snap(&app, "diff");
+    app.update(Action::ShowView(View::History));
+    snap(&app, "history");
+}
+
+#[test]
+fn editor_with_validation_error() {
+    let mut app = app_on("modern");
+    app.update(Action::ShowView(View::Editor));
+    app.update(Action::Down); // port
+    app.update(Action::Activate);
+    for c in "99x".chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Activate);
+    assert!(app.form.first_error().is_some());
+    // seclevel 0: marked insecure
+    for _ in 0..4 {
+        app.update(Action::Down);
+    }
+    app.update(Action::Right);
+    snap(&app, "editor_error");
+    // Connecting refuses and names the field; the typed text stays.
+    app.update(Action::Activate);
+    assert!(app.status.as_deref().unwrap_or("").contains("port"));
+    assert!(app.form.get("port").ends_with("99x"));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app_on("modern");
+    app.update(Action::ToggleHelp);
+    snap(&app, "help");
+}
+
+#[test]
+fn tiny_sizes_do_not_panic() {
+    let mut app = app_on("legacy");
+    connect(&mut app, "legacy", Action::Connect);
+    for view in [View::Session, View::Editor, View::Diff, View::History] {
+        app.update(Action::ShowView(view));
+        app.help = view == View::History;
+        for (w, h) in [
+            (1, 1),
+            (10, 3),
+            (29, 7),
+            (30, 8),
+            (40, 10),
+            (79, 23),
+            (300, 5),
+        ] {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| render(f, &app)).unwrap();
+        }
+    }
+}
