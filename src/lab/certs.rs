@@ -115,7 +115,19 @@ impl LabPki {
     pub fn generate() -> Result<LabPki, ErrorStack> {
         let now = || Asn1Time::days_from_now(0);
         let days = Asn1Time::days_from_now;
-        let ca_key = rsa(2048)?;
+        // RSA key generation is the slow part of start-up: make the four keys at once.
+        let (ca_key, server_key, weak_key, client_key) = std::thread::scope(|s| {
+            let ca = s.spawn(|| rsa(2048));
+            let server = s.spawn(|| rsa(2048));
+            let weak = s.spawn(|| rsa(1024));
+            let client = rsa(2048);
+            let join = |h: std::thread::ScopedJoinHandle<'_, Result<PKey<Private>, ErrorStack>>| {
+                h.join().unwrap_or_else(|_| Err(ErrorStack::get()))
+            };
+            (join(ca), join(server), join(weak), client)
+        });
+        let (ca_key, server_key, weak_key, client_key) =
+            (ca_key?, server_key?, weak_key?, client_key?);
         let ca = make(Spec {
             cn: "tlslens lab CA",
             serial: 1,
@@ -126,8 +138,7 @@ impl LabPki {
             digest: MessageDigest::sha256(),
             usage: Use::Ca,
         })?;
-        // One server key serves every good-key leaf: generation is the slow part.
-        let server_key = rsa(2048)?;
+        // One server key serves every good-key leaf.
         let leaf_spec = |cn, serial, names, nb, na| Spec {
             cn,
             serial,
@@ -163,7 +174,6 @@ impl LabPki {
             digest: MessageDigest::sha256(),
             usage: Use::Server(LOCAL),
         })?;
-        let weak_key = rsa(1024)?;
         let weak = make(Spec {
             cn: "localhost",
             serial: 14,
@@ -174,7 +184,6 @@ impl LabPki {
             digest: MessageDigest::sha1(),
             usage: Use::Server(LOCAL),
         })?;
-        let client_key = rsa(2048)?;
         let client = make(Spec {
             cn: "tlslens lab client",
             serial: 15,

@@ -528,6 +528,18 @@ impl App {
         cmds
     }
 
+    /// The lab is up: list it, and load the chosen server unless a real target is loaded.
+    pub fn lab_ready(&mut self, entries: Vec<LabEntry>, idx: usize, profile: Option<Profile>) {
+        self.lab = entries;
+        self.server = idx.min(self.lab.len().saturating_sub(1));
+        self.status = None;
+        if let Some(p) = profile {
+            let b = self.backends();
+            self.form = Form::from_profile(&p, &b);
+        }
+        self.dirty = true;
+    }
+
     /// Apply a loaded profile (from the event loop, after reading the file).
     pub fn loaded(&mut self, path: &std::path::Path, result: Result<Profile, String>) {
         self.dirty = true;

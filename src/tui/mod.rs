@@ -20,6 +20,8 @@ use std::time::Duration;
 /// Everything that can wake the UI.
 pub enum Event {
     Term(TermEvent),
+    /// The built-in lab is up (or could not start).
+    Lab(Result<Lab, String>),
     Signal,
     Probe(Action),
 }
@@ -122,42 +124,38 @@ fn execute(cmd: Command, tx: &Sender<Event>, app: &mut App) {
     }
 }
 
-/// Build the app: the lab always runs; the target (if any) is loaded over it.
-pub fn build_app(
-    lab: &Lab,
+/// Where the TUI opens: which lab server is selected and the profile to load, from
+/// the command-line target (`lab:NAME`, HOST[:PORT] or nothing) and flags.
+pub fn initial_profile(
+    entries: &[LabEntry],
     target: Option<&str>,
     opts: &ProfileArgs,
-    theme: theme::Theme,
-) -> Result<App, UsageError> {
-    let entries = lab_entries(lab);
-    let backends = crate::cli::parse_backends(&opts.backend)?;
-    let mut server = 0;
-    let mut profile = entries
-        .first()
-        .map(|e| e.profile.clone())
-        .unwrap_or_default();
+) -> Result<(usize, Option<crate::profile::Profile>), UsageError> {
     match target {
         Some(t) if t.starts_with("lab:") => {
             let name = &t[4..];
-            server = entries.iter().position(|e| e.name == name).ok_or_else(|| {
+            let idx = entries.iter().position(|e| e.name == name).ok_or_else(|| {
                 let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
                 UsageError::from(crate::profile::FieldError::new(
                     "host",
                     format!("no lab server '{name}' (have: {})", names.join(", ")),
                 ))
             })?;
-            profile = entries[server].profile.clone();
-            crate::cli::apply_flags(&mut profile, opts)?;
+            let mut p = entries[idx].profile.clone();
+            crate::cli::apply_flags(&mut p, opts)?;
+            Ok((idx, Some(p)))
         }
-        Some(t) => {
-            let r = crate::cli::build_profile(Some(t), opts)?;
-            profile = r.profile;
+        // A real target is loaded before the lab is up; the lab only fills the list.
+        Some(_) => Ok((0, None)),
+        None => {
+            let mut p = entries
+                .first()
+                .map(|e| e.profile.clone())
+                .unwrap_or_default();
+            crate::cli::apply_flags(&mut p, opts)?;
+            Ok((0, Some(p)))
         }
-        None => crate::cli::apply_flags(&mut profile, opts)?,
     }
-    let mut app = App::new(entries, profile, &backends, theme);
-    app.server = server;
-    Ok(app)
 }
 
 pub fn run(
@@ -166,9 +164,33 @@ pub fn run(
     theme_name: Option<&str>,
 ) -> Result<ExitCode, UsageError> {
     let theme = theme::Theme::load(theme_name).map_err(UsageError::Other)?;
-    let lab = Lab::start().map_err(|e| UsageError::Other(format!("cannot start the lab: {e}")))?;
-    let mut app = build_app(&lab, target, opts, theme)?;
+    let backends = crate::cli::parse_backends(&opts.backend)?;
+    if let Some(name) = target.and_then(|t| t.strip_prefix("lab:")) {
+        let names: Vec<&str> = crate::lab::catalogue().iter().map(|s| s.name).collect();
+        if !names.contains(&name) {
+            return Err(crate::profile::FieldError::new(
+                "host",
+                format!("no lab server '{name}' (have: {})", names.join(", ")),
+            )
+            .into());
+        }
+    }
+    let first = match target {
+        Some(t) if !t.starts_with("lab:") => crate::cli::build_profile(Some(t), opts)?.profile,
+        _ => crate::profile::Profile::default(),
+    };
+    // The lab's keys take a moment to generate: draw the first frame at once and
+    // let the lab arrive as an event.
+    let mut app = App::new(Vec::new(), first, &backends, theme);
+    app.status = Some("starting the lab (generating its keys)…".into());
     let (tx, rx) = mpsc::channel::<Event>();
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(Event::Lab(Lab::start().map_err(|e| e.to_string())));
+        });
+    }
+    let mut lab: Option<Lab> = None;
     {
         let tx = tx.clone();
         std::thread::spawn(move || {
@@ -232,6 +254,19 @@ pub fn run(
                     Event::Term(TermEvent::Resize(..)) => Some(Action::Resize),
                     Event::Term(_) => None,
                     Event::Signal => Some(Action::Quit),
+                    Event::Lab(Ok(l)) => {
+                        let entries = lab_entries(&l);
+                        let (idx, profile) = initial_profile(&entries, target, opts)
+                            .map_err(|e| std::io::Error::other(e.to_string()))?;
+                        app.lab_ready(entries, idx, profile);
+                        lab = Some(l);
+                        None
+                    }
+                    Event::Lab(Err(e)) => {
+                        app.status = Some(format!("the lab could not start: {e}"));
+                        app.dirty = true;
+                        None
+                    }
                     Event::Probe(a) => Some(a),
                 };
                 if let Some(a) = action {

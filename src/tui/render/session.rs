@@ -45,15 +45,26 @@ fn render_column(f: &mut Frame, area: Rect, app: &App, b: BackendId, selected: b
     let slot = app
         .current()
         .and_then(|a| a.slots.iter().find(|(id, _)| *id == b).map(|(_, s)| s));
+    // While retrying, the previous result stays under a spinner in the title, so an
+    // unchanged retry redraws a few cells, not the whole column.
+    let previous = app.attempts.iter().rev().skip(1).find_map(|a| a.report(b));
+    let spin = SPINNER[app.spinner % SPINNER.len()];
+    let title = match slot {
+        Some(Slot::Connecting) => format!("{} {spin}", b.name()),
+        _ => title,
+    };
     let lines: Vec<Line> = match slot {
         None => vec![Line::from(Span::styled(
             "Enter to connect",
             t.get(Role::Muted),
         ))],
-        Some(Slot::Connecting) => vec![Line::from(Span::styled(
-            format!("{} connecting…", SPINNER[app.spinner % SPINNER.len()]),
-            t.get(Role::Warning),
-        ))],
+        Some(Slot::Connecting) => match previous {
+            Some(r) => result_lines(app, r),
+            None => vec![Line::from(Span::styled(
+                format!("{spin} connecting…"),
+                t.get(Role::Warning),
+            ))],
+        },
         Some(Slot::Cancelled) => vec![Line::from(Span::styled("cancelled", t.get(Role::Muted)))],
         Some(Slot::Done(r)) => result_lines(app, r),
     };
