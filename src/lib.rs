@@ -16,5 +16,6 @@ pub mod tap;
 pub mod text;
 pub mod wire;
 
+pub mod diagnose;
 pub mod diff;
 pub mod tui;

@@ -66,6 +66,7 @@ pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
         target: prep.target(),
         weakened: prep.profile.weakenings(),
         results,
+        levels: None,
         tool: ToolInfo::current(),
     }
 }

@@ -21,6 +21,9 @@ pub struct Report {
     /// Settings in effect that weaken security, in words.
     pub weakened: Vec<String>,
     pub results: Vec<BackendReport>,
+    /// With `--explain`: whether the openssl backend connects at each security level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<Vec<crate::diagnose::levels::LevelResult>>,
     pub tool: ToolInfo,
 }
 
@@ -181,7 +184,7 @@ pub struct BackendReport {
     pub wire_notes: Vec<String>,
     /// Where the wire and the library's own API disagree: a bug to surface.
     pub mismatches: Vec<String>,
-    pub diagnosis: Vec<serde_json::Value>,
+    pub diagnosis: Vec<crate::diagnose::Finding>,
     #[serde(skip)]
     pub keylog: Vec<String>,
 }

@@ -51,6 +51,10 @@ pub struct ProbeArgs {
     /// Also print the decoded handshake transcript.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Explain failures: find the least weakening change that works (a few bounded
+    /// retries against the same target) and map the OpenSSL security levels.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Args, Debug)]
@@ -325,14 +329,18 @@ pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     let backends = parse_backends(&args.opts.backend)?;
     let resolved = build_profile(Some(&args.target), &args.opts)?;
     let prep = crate::probe::prepare(resolved.profile)?;
-    let report = crate::probe::run(&prep, &backends);
+    let mut report = crate::probe::run(&prep, &backends);
+    crate::diagnose::search::explain_default(&prep, &mut report, args.explain);
+    if args.explain {
+        report.levels = Some(crate::diagnose::levels::scan(&prep));
+    }
     if let Some(path) = &args.opts.keylog {
         write_keylog(path, &report)?;
     }
     let out = if args.json {
         serde_json::to_string_pretty(&report).map_err(|e| UsageError::Other(e.to_string()))? + "\n"
     } else {
-        text::render(&report, args.verbose)
+        text::render(&report, args.verbose, args.explain)
     };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());

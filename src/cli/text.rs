@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 const IND: &str = "               ";
 
-pub fn render(r: &Report, verbose: bool) -> String {
+pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
     let mut o = String::new();
     let t = &r.target;
     let _ = writeln!(
@@ -22,7 +22,13 @@ pub fn render(r: &Report, verbose: bool) -> String {
     let _ = writeln!(o);
     for b in &r.results {
         backend(&mut o, b, verbose);
+        if explain || !b.ok {
+            diagnosis(&mut o, b, explain);
+        }
         let _ = writeln!(o);
+    }
+    if let Some(levels) = &r.levels {
+        security_levels(&mut o, levels);
     }
     let ok = r.results.iter().filter(|b| b.ok).count();
     let _ = writeln!(
@@ -151,4 +157,60 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
             let _ = writeln!(o, "{IND}  {line}");
         }
     }
+}
+
+fn diagnosis(o: &mut String, b: &BackendReport, explain: bool) {
+    for f in &b.diagnosis {
+        if !explain && f.severity == crate::diagnose::Severity::Info {
+            continue;
+        }
+        for (i, line) in crate::diagnose::search::describe(f).into_iter().enumerate() {
+            let head = if i == 0 { "why" } else { "" };
+            let _ = writeln!(o, "{IND}{head:<7} {line}");
+        }
+    }
+    if !explain && !b.ok && !b.diagnosis.is_empty() {
+        let _ = writeln!(
+            o,
+            "{IND}        (--explain finds the smallest change that works)"
+        );
+    }
+}
+
+fn security_levels(o: &mut String, levels: &[crate::diagnose::levels::LevelResult]) {
+    use crate::diagnose::levels::{LEVELS, highest_working};
+    let best = highest_working(levels);
+    let _ = writeln!(
+        o,
+        "OpenSSL security levels on this server (openssl backend, profile otherwise unchanged):"
+    );
+    let _ = writeln!(
+        o,
+        "  lvl  bits  RSA/DH  ECC  SHA-1                   works  outcome"
+    );
+    for (info, r) in LEVELS.iter().zip(levels) {
+        let mark = if Some(r.level) == best {
+            "  <- highest that works"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            "  {:<4} {:<5} {:<7} {:<4} {:<23} {:<6} {}{mark}",
+            info.level,
+            info.bits,
+            info.rsa_dh_min,
+            info.ecc_min,
+            info.sha1,
+            if r.ok { "yes" } else { "no" },
+            crate::text::sanitize(&r.outcome, 70)
+        );
+    }
+    if best.is_none() {
+        let _ = writeln!(
+            o,
+            "  no level works with this profile: the failure is not about the level"
+        );
+    }
+    let _ = writeln!(o);
 }

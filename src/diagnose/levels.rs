@@ -1,0 +1,117 @@
+//! OpenSSL security levels explained: what each allows, and at which levels this
+//! server actually works (found by trying each with the openssl backend).
+
+use crate::backend::BackendId;
+use crate::probe::{Prepared, probe_one};
+use serde::Serialize;
+
+/// What one level allows (OpenSSL 3 documentation, SSL_CTX_set_security_level, and
+/// what this machine's OpenSSL 3.0 does).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct LevelInfo {
+    pub level: u8,
+    pub bits: u16,
+    pub rsa_dh_min: &'static str,
+    pub ecc_min: &'static str,
+    pub sha1: &'static str,
+    pub versions: &'static str,
+    pub notes: &'static str,
+}
+
+pub const LEVELS: [LevelInfo; 6] = [
+    LevelInfo {
+        level: 0,
+        bits: 0,
+        rsa_dh_min: "any",
+        ecc_min: "any",
+        sha1: "allowed",
+        versions: "all (TLS 1.0/1.1 signatures use MD5+SHA-1)",
+        notes: "everything permitted",
+    },
+    LevelInfo {
+        level: 1,
+        bits: 80,
+        rsa_dh_min: "1024",
+        ecc_min: "160",
+        sha1: "refused in signatures",
+        versions: "all, but TLS < 1.2 ECDHE/DHE fail (MD5+SHA-1)",
+        notes: "no export/RC4/MD5 suites",
+    },
+    LevelInfo {
+        level: 2,
+        bits: 112,
+        rsa_dh_min: "2048",
+        ecc_min: "224",
+        sha1: "refused",
+        versions: "all, as level 1",
+        notes: "OpenSSL 3 default; no RC4",
+    },
+    LevelInfo {
+        level: 3,
+        bits: 128,
+        rsa_dh_min: "3072",
+        ecc_min: "256",
+        sha1: "refused",
+        versions: "TLS 1.2+ (no TLS 1.0/1.1)",
+        notes: "forward secrecy required: no static RSA; no session tickets",
+    },
+    LevelInfo {
+        level: 4,
+        bits: 192,
+        rsa_dh_min: "7680",
+        ecc_min: "384",
+        sha1: "refused",
+        versions: "TLS 1.2+",
+        notes: "as 3",
+    },
+    LevelInfo {
+        level: 5,
+        bits: 256,
+        rsa_dh_min: "15360",
+        ecc_min: "512",
+        sha1: "refused",
+        versions: "TLS 1.2+",
+        notes: "as 3",
+    },
+];
+
+/// Whether the openssl backend connects at each level, with the profile otherwise as is.
+#[derive(Clone, Debug, Serialize)]
+pub struct LevelResult {
+    pub level: u8,
+    pub ok: bool,
+    pub outcome: String,
+}
+
+/// Try levels 0..=5 (six bounded handshakes). The highest working level is the one to use.
+pub fn scan(prep: &Prepared) -> Vec<LevelResult> {
+    let addrs = crate::net::resolve(&prep.profile.host, prep.profile.port);
+    (0u8..=5)
+        .map(|level| {
+            let mut p = prep.clone();
+            p.profile.seclevel = Some(level);
+            let r = probe_one(&p, &addrs, BackendId::Openssl);
+            let outcome = if r.ok {
+                format!(
+                    "{} {}",
+                    r.version.clone().unwrap_or_default(),
+                    r.cipher.clone().unwrap_or_default()
+                )
+            } else {
+                r.error
+                    .as_ref()
+                    .map(|e| format!("{}: {}", e.kind.as_str(), e.message))
+                    .unwrap_or_else(|| "verification failed".into())
+            };
+            LevelResult {
+                level,
+                ok: r.ok,
+                outcome,
+            }
+        })
+        .collect()
+}
+
+pub fn highest_working(results: &[LevelResult]) -> Option<u8> {
+    results.iter().filter(|r| r.ok).map(|r| r.level).max()
+}
