@@ -16,7 +16,7 @@ pub enum InputError {
 }
 
 /// A client identity in the forms each stack wants.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct ClientIdentity {
     pub chain: Vec<X509>,
     pub key: PKey<Private>,
@@ -41,7 +41,7 @@ impl ClientIdentity {
 }
 
 /// Everything loaded from disk for one profile.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Materials {
     /// Trust anchors from `cacert` (empty unless trust is `file`).
     pub ca: Vec<X509>,

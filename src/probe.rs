@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// A validated profile with its files loaded.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Prepared {
     pub profile: Profile,
     pub materials: Materials,

@@ -28,15 +28,22 @@ impl Tmux {
     /// Wait (bounded) until every needle is on screen; return the screen.
     #[track_caller]
     fn wait_for(&self, needles: &[&str]) -> String {
+        self.wait_until(&format!("{needles:?}"), |s| {
+            needles.iter().all(|n| s.contains(n))
+        })
+    }
+    /// Wait (bounded: 20 s) until the screen satisfies `pred`.
+    #[track_caller]
+    fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if needles.iter().all(|n| s.contains(n)) {
+            if pred(&s) {
                 return s;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {needles:?}; screen:\n{s}"
+                "timed out waiting for {what}; screen:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -78,17 +85,22 @@ fn legacy_server_walkthrough_in_tmux() {
     t.wait_for(&["lab:legacy", "Enter to connect"]);
 
     t.keys("Enter");
-    let s = t.wait_for(&["legacy sigalg"]);
-    assert!(
-        s.matches("FAILED").count() >= 3,
-        "all three fail at first:\n{s}"
-    );
+    // All three fail at first (each column says FAILED; openssl says why).
+    let s = t.wait_until("all three columns fail", |s| {
+        s.contains("legacy sigalg") && s.matches("FAILED").count() >= 3
+    });
+    assert!(!s.contains("connecting"), "{s}");
 
     t.keys("s"); // seclevel default → 0, retries
-    t.wait_for(&["WEAKENED: seclevel 0"]);
+    // The status line compares each finished attempt with the one before.
+    t.wait_for(&[
+        "WEAKENED: seclevel 0",
+        "Δ seclevel default → 0: openssl now succeeds",
+    ]);
     t.keys("m"); // min TLS default → 1.0, retries
     let s = t.wait_for(&[
         "min TLS 1.0",
+        "Δ min_tls default → 1.0",
         "TLSv1.1",
         "TLS_ECDHE_RSA_WITH_",
         "AES_256_CBC_SHA",
@@ -96,7 +108,7 @@ fn legacy_server_walkthrough_in_tmux() {
     assert!(s.contains("OK"), "openssl succeeds:\n{s}");
 
     t.keys("d");
-    let s = t.wait_for(&["diff: native-tls | rustls"]);
+    let s = t.wait_for(&["diff: native-tls | rustls", "result", "alert"]);
     assert!(s.contains("FAILED"), "rustls still fails:\n{s}");
 
     t.keys("q");

@@ -68,21 +68,35 @@ fn app_on(name: &str) -> App {
 fn connect(app: &mut App, real: &str, action: Action) {
     let fixed_port: u16 = app.form.get("port").parse().unwrap();
     let real_addr = lab().server(real).unwrap().addr;
-    let cmds = app.update(action);
-    for c in cmds {
-        if let Command::Probe {
-            attempt,
-            mut prepared,
-            backend,
-        } = c
-        {
-            prepared.profile.port = real_addr.port();
-            let addrs = tlslens::net::resolve("127.0.0.1", real_addr.port());
-            let report = tlslens::probe::probe_one(&prepared, &addrs, backend);
-            app.update(Action::ProbeDone {
+    let mut queue = app.update(action);
+    while let Some(c) = queue.pop() {
+        match c {
+            Command::Probe {
                 attempt,
-                report: Box::new(scrub(report, fixed_port)),
-            });
+                mut prepared,
+                backend,
+            } => {
+                prepared.profile.port = real_addr.port();
+                let addrs = tlslens::net::resolve("127.0.0.1", real_addr.port());
+                let report = tlslens::probe::probe_one(&prepared, &addrs, backend);
+                queue.extend(app.update(Action::ProbeDone {
+                    attempt,
+                    report: Box::new(scrub(report, fixed_port)),
+                }));
+            }
+            Command::Explain {
+                attempt,
+                mut prepared,
+                reports,
+            } => {
+                prepared.profile.port = real_addr.port();
+                let explained = tlslens::tui::explain_attempt(&prepared, reports);
+                queue.extend(app.update(Action::Explained {
+                    attempt,
+                    explained: Box::new(explained),
+                }));
+            }
+            _ => {}
         }
     }
 }
@@ -141,6 +155,8 @@ fn session_failure_then_seclevel_and_min_version() {
     snap(&app, "session_legacy_fixed");
     app.update(Action::ShowView(View::Diff));
     snap(&app, "diff");
+    app.update(Action::ShowView(View::Explain));
+    snap(&app, "explain_after_fix");
     app.update(Action::ShowView(View::History));
     snap(&app, "history");
 }
@@ -195,4 +211,22 @@ fn tiny_sizes_do_not_panic() {
             t.draw(|f| render(f, &app)).unwrap();
         }
     }
+}
+
+#[test]
+fn diagnosis_panel_and_one_key_fix() {
+    let mut app = app_on("legacy");
+    app.selected_backend = 1; // openssl
+    connect(&mut app, "legacy", Action::Connect);
+    app.update(Action::ShowView(View::Explain));
+    snap(&app, "explain_legacy");
+    // f shows the change and its cost first; f again applies it and retries.
+    app.update(Action::Fix);
+    let fix = app.fix.clone().expect("a verified fix for openssl");
+    assert_eq!(fix.change.as_flags(), "--seclevel 0");
+    snap(&app, "fix_confirm");
+    connect(&mut app, "legacy", Action::Fix);
+    let r = app.current().unwrap().report(BackendId::Openssl).unwrap();
+    assert!(r.ok, "the fix works: {:?}", r.error);
+    assert_eq!(app.form.get("seclevel"), "0");
 }

@@ -4,6 +4,8 @@
 use super::form::{Form, Kind};
 use super::theme::Theme;
 use crate::backend::BackendId;
+use crate::diagnose::levels::LevelResult;
+use crate::diagnose::{Finding, Suggestion};
 use crate::probe::Prepared;
 use crate::profile::Profile;
 use crate::report::BackendReport;
@@ -24,6 +26,7 @@ pub enum View {
     Editor,
     Diff,
     History,
+    Explain,
 }
 
 /// Panes that take keyboard focus, in Tab order.
@@ -50,6 +53,33 @@ pub struct Attempt {
     pub slots: Vec<(BackendId, Slot)>,
     /// Filled when every slot is done: this attempt against the one before.
     pub comparison: Option<String>,
+    /// What the probes ran with (kept to explain the attempt afterwards).
+    pub prepared: Option<Box<Prepared>>,
+    pub explanation: Explanation,
+}
+
+/// The diagnosis of an attempt: absent, being searched for, or found.
+#[derive(Clone, Debug, Default)]
+pub enum Explanation {
+    #[default]
+    None,
+    Searching,
+    Done(Box<Explained>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Explained {
+    pub findings: Vec<(BackendId, Vec<Finding>)>,
+    pub levels: Vec<LevelResult>,
+}
+
+/// A fix waiting for the user's confirmation (`f` shows it, `f`/Enter applies it).
+#[derive(Clone, Debug)]
+pub struct FixProposal {
+    pub backend: BackendId,
+    pub change: Suggestion,
+    pub cost: String,
+    pub why: String,
 }
 
 impl Attempt {
@@ -120,6 +150,13 @@ pub enum Action {
         attempt: usize,
         report: Box<BackendReport>,
     },
+    /// The background search for an attempt's diagnosis finished.
+    Explained {
+        attempt: usize,
+        explained: Box<Explained>,
+    },
+    /// `f`: show the fix for the selected backend; again (or Enter) applies it.
+    Fix,
 }
 
 /// Side effects for the event loop.
@@ -132,6 +169,12 @@ pub enum Command {
     },
     Save(PathBuf, String),
     Load(PathBuf),
+    /// Diagnose a finished attempt (bounded retries) off the UI thread.
+    Explain {
+        attempt: usize,
+        prepared: Box<Prepared>,
+        reports: Vec<BackendReport>,
+    },
 }
 
 pub struct App {
@@ -150,6 +193,8 @@ pub struct App {
     pub scroll_history: usize,
     pub status: Option<String>,
     pub prompt: Option<Prompt>,
+    pub fix: Option<FixProposal>,
+    pub scroll_explain: u16,
     pub spinner: usize,
     pub theme: Theme,
     pub quit: bool,
@@ -181,6 +226,8 @@ impl App {
             scroll_history: 0,
             status: None,
             prompt: None,
+            fix: None,
+            scroll_explain: 0,
             spinner: 0,
             theme,
             quit: false,
@@ -261,6 +308,8 @@ impl App {
             profile,
             slots: backends.iter().map(|b| (*b, Slot::Connecting)).collect(),
             comparison: None,
+            prepared: Some(Box::new(prepared.clone())),
+            explanation: Explanation::None,
         });
         // Bounded history: the oldest attempts go first.
         if self.attempts.len() > 200 {
@@ -280,9 +329,9 @@ impl App {
             .collect()
     }
 
-    fn finish(&mut self, attempt: usize, report: Box<BackendReport>) {
+    fn finish(&mut self, attempt: usize, report: Box<BackendReport>) -> Vec<Command> {
         let Some(pos) = self.attempts.iter().position(|a| a.id == attempt) else {
-            return;
+            return Vec::new();
         };
         let a = &mut self.attempts[pos];
         for (b, slot) in &mut a.slots {
@@ -300,6 +349,20 @@ impl App {
             );
             self.attempts[pos].comparison = Some(cmp);
         }
+        let a = &mut self.attempts[pos];
+        // Every backend is done: explain the attempt in the background.
+        if !a.running()
+            && matches!(a.explanation, Explanation::None)
+            && let Some(prepared) = a.prepared.clone()
+        {
+            a.explanation = Explanation::Searching;
+            return vec![Command::Explain {
+                attempt: a.id,
+                prepared,
+                reports: a.reports(),
+            }];
+        }
+        Vec::new()
     }
 
     fn step_choice(&mut self, key: &str, delta: isize) {
@@ -316,6 +379,10 @@ impl App {
             (View::Session, Pane::Transcript) => {
                 self.scroll_transcript =
                     (i32::from(self.scroll_transcript) + delta).clamp(0, 2000) as u16;
+            }
+            (View::Explain, _) => {
+                self.scroll_explain =
+                    (i32::from(self.scroll_explain) + delta).clamp(0, 2000) as u16;
             }
             (View::History, _) => {
                 let max = self.attempts.len().saturating_sub(1) as i32;
@@ -397,8 +464,28 @@ impl App {
                         }
                     }
                 }
-                Action::ProbeDone { attempt, report } => self.finish(attempt, report),
+                Action::ProbeDone { attempt, report } => cmds = self.finish(attempt, report),
                 Action::Quit => self.quit = true,
+                _ => {}
+            }
+            return cmds;
+        }
+        // A proposed fix waits for confirmation.
+        if self.fix.is_some() {
+            match action {
+                Action::Fix | Action::Activate | Action::Connect => {
+                    if let Some(fix) = self.fix.take() {
+                        cmds = self.apply_fix(&fix);
+                    }
+                }
+                Action::Escape | Action::Cancel => {
+                    self.fix = None;
+                    self.status = Some("fix not applied".into());
+                }
+                Action::ProbeDone { attempt, report } => cmds = self.finish(attempt, report),
+                Action::Explained { attempt, explained } => self.explained(attempt, explained),
+                Action::Quit => self.quit = true,
+                Action::Tick => self.spinner = self.spinner.wrapping_add(1),
                 _ => {}
             }
             return cmds;
@@ -412,7 +499,7 @@ impl App {
                 Action::Right => self.form.move_cursor(1),
                 Action::Activate | Action::Connect => self.form.commit_edit(),
                 Action::Escape | Action::Cancel => self.form.cancel_edit(),
-                Action::ProbeDone { attempt, report } => self.finish(attempt, report),
+                Action::ProbeDone { attempt, report } => cmds = self.finish(attempt, report),
                 Action::Quit => self.quit = true,
                 Action::Tick => self.spinner = self.spinner.wrapping_add(1),
                 _ => {}
@@ -523,9 +610,100 @@ impl App {
                 self.spinner = self.spinner.wrapping_add(1);
             }
             Action::Resize => {}
-            Action::ProbeDone { attempt, report } => self.finish(attempt, report),
+            Action::ProbeDone { attempt, report } => cmds = self.finish(attempt, report),
+            Action::Explained { attempt, explained } => self.explained(attempt, explained),
+            Action::Fix => self.propose_fix(),
         }
         cmds
+    }
+
+    fn explained(&mut self, attempt: usize, explained: Box<Explained>) {
+        if let Some(a) = self.attempts.iter_mut().find(|a| a.id == attempt) {
+            a.explanation = Explanation::Done(explained);
+        }
+    }
+
+    /// The selected backend's verified fix, if the explanation has one.
+    pub fn fix_for_selected(&self) -> Option<FixProposal> {
+        let b = self.selected_backend_id();
+        let Explanation::Done(e) = &self.current()?.explanation else {
+            return None;
+        };
+        let (_, findings) = e.findings.iter().find(|(id, _)| *id == b)?;
+        findings.iter().find_map(|f| {
+            let change = f.suggest.clone().filter(|_| f.verified)?;
+            Some(FixProposal {
+                backend: b,
+                cost: f.cost.clone().unwrap_or_default(),
+                why: f.finding.clone(),
+                change,
+            })
+        })
+    }
+
+    fn propose_fix(&mut self) {
+        let b = self.selected_backend_id();
+        match self.current().map(|a| &a.explanation) {
+            None => self.status = Some("connect first (Enter)".into()),
+            Some(Explanation::None) if self.running() => {
+                self.status = Some("wait for the attempt to finish".into())
+            }
+            Some(Explanation::Searching) => {
+                self.status = Some("still looking for the smallest change that works…".into())
+            }
+            _ => match self.fix_for_selected() {
+                Some(fix) => self.fix = Some(fix),
+                None => {
+                    let alt = match self.current().map(|a| &a.explanation) {
+                        Some(Explanation::Done(e)) => e
+                            .findings
+                            .iter()
+                            .find(|(id, _)| *id == b)
+                            .and_then(|(_, fs)| fs.iter().find_map(|f| f.alternative.clone())),
+                        _ => None,
+                    };
+                    self.status = Some(match alt {
+                        Some(a) => format!(
+                            "no profile change makes {b} connect; {} does{}",
+                            a.backend,
+                            if a.suggest.is_empty() {
+                                " as is".to_string()
+                            } else {
+                                format!(" with {}", a.suggest.as_flags())
+                            }
+                        ),
+                        None if self
+                            .current()
+                            .and_then(|a| a.report(b))
+                            .is_some_and(|r| r.ok) =>
+                        {
+                            format!("{b} already connects")
+                        }
+                        None => format!("no fix found for {b} (x shows the diagnosis)"),
+                    });
+                }
+            },
+        }
+    }
+
+    fn apply_fix(&mut self, fix: &FixProposal) -> Vec<Command> {
+        match self.form.to_profile() {
+            Ok((mut p, backends)) => {
+                fix.change.apply(&mut p);
+                self.form = Form::from_profile(&p, &backends);
+                self.status = Some(format!("applied {}", fix.change.as_flags()));
+                self.connect()
+            }
+            Err(errs) => {
+                self.status = Some(format!(
+                    "fix the profile first: {}",
+                    errs.first()
+                        .map(|(k, m)| format!("{k}: {m}"))
+                        .unwrap_or_default()
+                ));
+                Vec::new()
+            }
+        }
     }
 
     /// The lab is up: list it, and load the chosen server unless a real target is loaded.

@@ -61,6 +61,8 @@ pub fn map_key(app: &App, k: KeyEvent) -> Option<Action> {
         (KeyCode::Char('e'), false) => Action::ShowView(View::Editor),
         (KeyCode::Char('d'), false) => Action::ShowView(View::Diff),
         (KeyCode::Char('h'), false) => Action::ShowView(View::History),
+        (KeyCode::Char('x'), false) => Action::ShowView(View::Explain),
+        (KeyCode::Char('f'), false) => Action::Fix,
         (KeyCode::Char('?'), _) => Action::ToggleHelp,
         (KeyCode::Tab, _) => Action::FocusNext,
         (KeyCode::BackTab, _) => Action::FocusPrev,
@@ -72,6 +74,36 @@ pub fn map_key(app: &App, k: KeyEvent) -> Option<Action> {
         (KeyCode::PageDown, _) => Action::PageDown,
         _ => return None,
     })
+}
+
+/// Diagnose one attempt: findings with verified fixes (bounded retries), and the
+/// security-level map when something failed. Runs on a worker thread.
+pub fn explain_attempt(
+    prepared: &crate::probe::Prepared,
+    reports: Vec<crate::report::BackendReport>,
+) -> app::Explained {
+    let any_failed = reports.iter().any(|r| !r.ok);
+    let mut report = crate::report::Report {
+        target: prepared.target(),
+        weakened: prepared.profile.weakenings(),
+        results: reports,
+        levels: None,
+        tool: crate::report::ToolInfo::current(),
+    };
+    crate::diagnose::search::explain_default(prepared, &mut report, true);
+    let levels = if any_failed {
+        crate::diagnose::levels::scan(prepared)
+    } else {
+        Vec::new()
+    };
+    app::Explained {
+        findings: report
+            .results
+            .into_iter()
+            .map(|r| (r.backend, r.diagnosis))
+            .collect(),
+        levels,
+    }
 }
 
 /// The lab as the TUI lists it.
@@ -103,6 +135,20 @@ fn execute(cmd: Command, tx: &Sender<Event>, app: &mut App) {
                 let _ = tx.send(Event::Probe(Action::ProbeDone {
                     attempt,
                     report: Box::new(report),
+                }));
+            });
+        }
+        Command::Explain {
+            attempt,
+            prepared,
+            reports,
+        } => {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let explained = explain_attempt(&prepared, reports);
+                let _ = tx.send(Event::Probe(Action::Explained {
+                    attempt,
+                    explained: Box::new(explained),
                 }));
             });
         }

@@ -13,6 +13,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("s", "step the OpenSSL security level and retry"),
     ("m", "step the minimum TLS version and retry"),
     ("v", "toggle certificate verification and retry"),
+    ("f", "apply the selected backend's fix (shown first)"),
+    ("x", "why: diagnosis, fixes and their cost, levels"),
     ("Esc", "cancel a running attempt / close"),
     ("e", "profile editor (Enter edits, ←/→ cycle)"),
     ("d", "diff two backends (←/→ pick the pair)"),

@@ -10,6 +10,7 @@
 
 mod diff;
 mod editor;
+mod explain;
 mod help;
 mod history;
 mod session;
@@ -57,11 +58,15 @@ pub fn render(f: &mut Frame, app: &App) {
         View::Editor => editor::render(f, main, app),
         View::Diff => diff::render(f, main, app),
         View::History => history::render(f, main, app),
+        View::Explain => explain::render(f, main, app),
     }
     render_status(f, status, app);
     render_keys(f, keys, app);
     if app.prompt.is_some() {
         render_prompt(f, area, app);
+    }
+    if app.fix.is_some() {
+        explain::render_fix(f, area, app);
     }
     if app.help {
         help::render(f, area, app);
@@ -141,11 +146,36 @@ fn render_status(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let line = if let Some(s) = &app.status {
         Line::from(Span::styled(s.clone(), t.get(Role::Warning)))
-    } else if let Some(c) = app.current().and_then(|a| a.comparison.as_ref()) {
+    } else if let Some(c) = app
+        .current()
+        .and_then(|a| a.comparison.as_ref())
+        .filter(|c| !c.starts_with("same profile"))
+    {
         Line::from(vec![
             Span::styled("Δ ", t.get(Role::Changed)),
             Span::styled(c.clone(), t.get(Role::Changed)),
         ])
+    } else if let Some(fix) = app.fix_for_selected() {
+        Line::from(vec![
+            Span::styled(format!("{}: ", fix.backend), t.get(Role::Muted)),
+            Span::styled("f", t.get(Role::Key)),
+            Span::styled(
+                format!(" applies {}", fix.change.as_flags()),
+                t.get(Role::Changed),
+            ),
+            Span::styled(format!(" — {}", fix.why), t.get(Role::Muted)),
+        ])
+    } else if matches!(
+        app.current().map(|a| &a.explanation),
+        Some(super::app::Explanation::Searching)
+    ) {
+        Line::from(Span::styled(
+            format!(
+                "{} looking for the smallest change that works…",
+                SPINNER[app.spinner % SPINNER.len()]
+            ),
+            t.get(Role::Muted),
+        ))
     } else if let Some(e) = app.lab.get(app.server) {
         Line::from(Span::styled(
             format!("{}: {}", e.name, e.summary),
@@ -175,13 +205,14 @@ fn render_keys(f: &mut Frame, area: Rect, app: &App) {
         &[
             ("Enter", "connect"),
             ("s", "level"),
-            ("m", "min TLS"),
+            ("m", "min"),
             ("v", "verify"),
+            ("f", "fix"),
+            ("x", "why"),
             ("e", "edit"),
             ("d", "diff"),
             ("h", "hist"),
             ("?", "help"),
-            ("q", "quit"),
         ]
     };
     let mut spans = Vec::new();
