@@ -111,11 +111,13 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
         addresses_tried: Vec::new(),
         certificates: Vec::new(),
         transcript: Transcript::default(),
+        decrypted: None,
         encrypted: Default::default(),
         wire_notes: Vec::new(),
         mismatches: Vec::new(),
         diagnosis: Vec::new(),
         keylog: Vec::new(),
+        wire: Vec::new(),
     }
 }
 
@@ -238,6 +240,36 @@ fn assemble(r: &mut BackendReport, p: &Profile, view: LibView, tap: &TapLog) {
     r.ok = view.handshake_done
         && r.error.is_none()
         && (p.verify == VerifyMode::Off || r.verify.ok == Some(true));
+    if t.negotiated_version() == Some(0x0304) && !view.keylog.is_empty() {
+        match crate::decrypt::decrypt_tls13(&tap.chunks, &view.keylog) {
+            Ok(d) => {
+                // The decrypted Certificate must be what the library says it verified.
+                if let (Some(wire_leaf), Some(lib_leaf)) =
+                    (d.server_certificates.first(), view.chain.first())
+                    && wire_leaf != lib_leaf
+                {
+                    r.mismatches.push(format!(
+                        "certificate: the decrypted Certificate differs from what {} reports",
+                        r.backend
+                    ));
+                }
+                if d.server_finished_ok == Some(false) {
+                    r.mismatches
+                        .push("the server Finished does not verify against the transcript".into());
+                }
+                if r.certificates.is_empty() {
+                    r.certificates = d
+                        .server_certificates
+                        .iter()
+                        .take(16)
+                        .filter_map(|c| CertInfo::from_der(c))
+                        .collect();
+                }
+                r.decrypted = Some(d);
+            }
+            Err(e) => r.wire_notes.push(format!("not decrypted: {e}")),
+        }
+    }
     r.keylog = view.keylog;
     r.encrypted = t.encrypted;
     r.wire_notes = t.notes.clone();
@@ -248,6 +280,7 @@ fn assemble(r: &mut BackendReport, p: &Profile, view: LibView, tap: &TapLog) {
         ));
     }
     r.transcript = t;
+    r.wire = tap.chunks.clone();
 }
 
 fn alert_text(a: u8) -> String {

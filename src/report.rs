@@ -178,6 +178,10 @@ pub struct BackendReport {
     /// The decoded messages in wire order (DESIGN.md: an array).
     #[serde(serialize_with = "messages_only")]
     pub transcript: Transcript,
+    /// The TLS 1.3 encrypted flight, decrypted with the session's own key-log secrets
+    /// (openssl and rustls hand them over; native-tls cannot).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<crate::decrypt::Decrypted>,
     /// Records counted as encrypted, per direction.
     pub encrypted: crate::wire::EncryptedCounts,
     /// Decoder remarks: truncated records, non-TLS bytes, oversize messages.
@@ -187,6 +191,9 @@ pub struct BackendReport {
     pub diagnosis: Vec<crate::diagnose::Finding>,
     #[serde(skip)]
     pub keylog: Vec<String>,
+    /// Every byte both ways, as recorded (for the ladder's hex view and decryption).
+    #[serde(skip)]
+    pub wire: Vec<crate::wire::Chunk>,
 }
 
 fn messages_only<S: serde::Serializer>(t: &Transcript, s: S) -> Result<S::Ok, S::Error> {

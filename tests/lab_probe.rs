@@ -420,3 +420,60 @@ fn closed_port_is_refused() {
         failed(b, ErrorKind::Refused, Stage::Connect, None);
     }
 }
+
+#[test]
+fn tls13_flight_is_decrypted_with_the_sessions_own_secrets() {
+    use tlslens::wire::Direction;
+    for b in [Openssl, Rustls] {
+        let r = probe("modern", b);
+        assert!(r.ok);
+        let d = r
+            .decrypted
+            .as_ref()
+            .unwrap_or_else(|| panic!("{b}: not decrypted: {:?}", r.wire_notes));
+        let server: Vec<&str> = d
+            .messages
+            .iter()
+            .filter(|m| m.from == Direction::Server)
+            .map(|m| m.body.name())
+            .take(4)
+            .collect();
+        assert_eq!(
+            server,
+            [
+                "EncryptedExtensions",
+                "Certificate",
+                "CertificateVerify",
+                "Finished"
+            ],
+            "{b}"
+        );
+        assert_eq!(
+            d.server_finished_ok,
+            Some(true),
+            "{b}: server Finished verifies"
+        );
+        assert_eq!(
+            d.client_finished_ok,
+            Some(true),
+            "{b}: client Finished verifies"
+        );
+        // The decrypted certificate is the one the library verified.
+        let leaf = tlslens::certinfo::CertInfo::from_der(&d.server_certificates[0]).unwrap();
+        assert_eq!(leaf, r.certificates[0], "{b}");
+        assert!(r.mismatches.is_empty(), "{:?}", r.mismatches);
+    }
+    // native-tls hands over no secrets: counted, not decrypted.
+    let r = probe("modern", NativeTls);
+    assert!(r.decrypted.is_none());
+    // The TLS 1.3 rejection of a missing client certificate, seen inside the records.
+    let r = probe("client-cert", Openssl);
+    let d = r.decrypted.as_ref().unwrap();
+    assert!(
+        d.alerts
+            .iter()
+            .any(|(from, _, desc)| *from == Direction::Server && *desc == 116),
+        "{:?}",
+        d.alerts
+    );
+}

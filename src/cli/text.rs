@@ -156,6 +156,39 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
         for line in b.transcript_lines() {
             let _ = writeln!(o, "{IND}  {line}");
         }
+        if let Some(d) = &b.decrypted {
+            let fin = |v: Option<bool>| match v {
+                Some(true) => "verifies",
+                Some(false) => "DOES NOT VERIFY",
+                None => "not checked",
+            };
+            let _ = writeln!(
+                o,
+                "{IND}decrypted with the session's key log (server Finished {}, client Finished {}):",
+                fin(d.server_finished_ok),
+                fin(d.client_finished_ok)
+            );
+            for m in &d.messages {
+                let arrow = if m.from == crate::wire::Direction::Client {
+                    "C →"
+                } else {
+                    "S ←"
+                };
+                let _ = writeln!(o, "{IND}  {arrow} {}", m.body.name());
+            }
+            for (from, _, desc) in &d.alerts {
+                let _ = writeln!(
+                    o,
+                    "{IND}  {} encrypted Alert {}",
+                    if *from == crate::wire::Direction::Client {
+                        "C →"
+                    } else {
+                        "S ←"
+                    },
+                    crate::wire::names::alert_name(*desc)
+                );
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! Everything here treats its input as hostile: bounded, never panics.
 
 mod ciphers;
+pub mod dissect;
 mod extensions;
 mod handshake;
 mod messages;
