@@ -16,6 +16,8 @@ pub mod tap;
 pub mod text;
 pub mod wire;
 
+pub mod decrypt;
 pub mod diagnose;
 pub mod diff;
+pub mod export;
 pub mod tui;

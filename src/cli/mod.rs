@@ -37,6 +37,25 @@ pub enum Command {
     Probe(Box<ProbeArgs>),
     /// Start the built-in practice servers on 127.0.0.1 and print their addresses.
     Lab(LabArgs),
+    /// Print the profile as client code or a command that reproduces the handshake.
+    Export(Box<ExportArgs>),
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// HOST[:PORT], or lab:NAME.
+    pub target: String,
+    /// python, rust-rustls, rust-native-tls, rust-openssl, curl or s_client.
+    #[arg(long = "as", value_name = "LANG", default_value = "python")]
+    pub lang: String,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also put it on the terminal's clipboard (OSC 52; works over SSH).
+    #[arg(long)]
+    pub clipboard: bool,
+    #[command(flatten)]
+    pub opts: ProfileArgs,
 }
 
 #[derive(Args, Debug)]
@@ -353,6 +372,37 @@ pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     })
 }
 
+/// `tlslens export`: the profile as code. Exit 0, or 2 on bad input.
+pub fn export(args: &ExportArgs) -> Result<ExitCode, UsageError> {
+    let lang = crate::export::Lang::parse(&args.lang).ok_or_else(|| {
+        let names: Vec<&str> = crate::export::Lang::ALL.iter().map(|l| l.name()).collect();
+        field(
+            "as",
+            format!("'{}' is not one of {}", args.lang, names.join(", ")),
+        )
+    })?;
+    let resolved = build_profile(Some(&args.target), &args.opts)?;
+    if let Err(errs) = resolved.profile.validate()
+        && let Some(e) = errs.into_iter().next()
+    {
+        return Err(e.into());
+    }
+    let text = crate::export::export(&resolved.profile, lang);
+    match &args.output {
+        Some(path) => std::fs::write(path, &text).map_err(|e| InputError::File {
+            path: path.clone(),
+            problem: format!("cannot write: {e}"),
+        })?,
+        None => print!("{text}"),
+    }
+    if args.clipboard {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(crate::export::osc52(&text).as_bytes());
+        let _ = out.flush();
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `tlslens lab`: start the servers, print them, wait.
 pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
     if args.list {
@@ -405,6 +455,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Probe(a)) => probe(a),
         Some(Command::Lab(a)) => lab(a),
+        Some(Command::Export(a)) => export(a),
         None => crate::tui::run(cli.target.as_deref(), &cli.opts, cli.theme.as_deref()),
     };
     match result {

@@ -27,6 +27,8 @@ pub enum View {
     Diff,
     History,
     Explain,
+    Ladder,
+    Code,
 }
 
 /// Panes that take keyboard focus, in Tab order.
@@ -157,6 +159,10 @@ pub enum Action {
     },
     /// `f`: show the fix for the selected backend; again (or Enter) applies it.
     Fix,
+    /// In the code view: copy the snippet to the clipboard (OSC 52).
+    Yank,
+    /// In the code view: write the snippet to its file.
+    WriteCode,
 }
 
 /// Side effects for the event loop.
@@ -169,6 +175,8 @@ pub enum Command {
     },
     Save(PathBuf, String),
     Load(PathBuf),
+    /// Put text on the terminal's clipboard (OSC 52 escape written to the terminal).
+    Clipboard(String),
     /// Diagnose a finished attempt (bounded retries) off the UI thread.
     Explain {
         attempt: usize,
@@ -195,6 +203,12 @@ pub struct App {
     pub prompt: Option<Prompt>,
     pub fix: Option<FixProposal>,
     pub scroll_explain: u16,
+    /// Ladder view: selected message and field.
+    pub ladder_msg: usize,
+    pub ladder_field: usize,
+    /// Code view: selected language (index into export::Lang::ALL).
+    pub code_lang: usize,
+    pub scroll_code: u16,
     pub spinner: usize,
     pub theme: Theme,
     pub quit: bool,
@@ -228,6 +242,10 @@ impl App {
             prompt: None,
             fix: None,
             scroll_explain: 0,
+            ladder_msg: 0,
+            ladder_field: 0,
+            code_lang: 0,
+            scroll_code: 0,
             spinner: 0,
             theme,
             quit: false,
@@ -380,6 +398,24 @@ impl App {
                 self.scroll_transcript =
                     (i32::from(self.scroll_transcript) + delta).clamp(0, 2000) as u16;
             }
+            (View::Ladder, Pane::Certs) => {
+                let n = self
+                    .ladder_items()
+                    .get(self.ladder_msg)
+                    .map(|d| d.fields.len())
+                    .unwrap_or(0) as i32;
+                self.ladder_field =
+                    (self.ladder_field as i32 + delta).clamp(0, (n - 1).max(0)) as usize;
+            }
+            (View::Ladder, _) => {
+                let n = self.ladder_items().len() as i32;
+                self.ladder_msg =
+                    (self.ladder_msg as i32 + delta).clamp(0, (n - 1).max(0)) as usize;
+                self.ladder_field = 0;
+            }
+            (View::Code, _) => {
+                self.scroll_code = (i32::from(self.scroll_code) + delta).clamp(0, 500) as u16;
+            }
             (View::Explain, _) => {
                 self.scroll_explain =
                     (i32::from(self.scroll_explain) + delta).clamp(0, 2000) as u16;
@@ -415,6 +451,11 @@ impl App {
                     self.form.cycle(idx, delta);
                 }
             }
+            View::Code => {
+                let n = crate::export::Lang::ALL.len() as isize;
+                self.code_lang = (self.code_lang as isize + delta).rem_euclid(n) as usize;
+                self.scroll_code = 0;
+            }
             View::Diff => {
                 let cur = PAIRS.iter().position(|p| *p == self.diff_pair).unwrap_or(0) as isize;
                 self.diff_pair = PAIRS[(cur + delta).rem_euclid(PAIRS.len() as isize) as usize];
@@ -425,6 +466,8 @@ impl App {
                     (self.selected_backend as isize + delta).rem_euclid(n) as usize;
                 self.scroll_certs = 0;
                 self.scroll_transcript = 0;
+                self.ladder_msg = 0;
+                self.ladder_field = 0;
             }
         }
     }
@@ -582,6 +625,8 @@ impl App {
             Action::FocusNext | Action::FocusPrev => {
                 let order: &[Pane] = if self.view == View::Session {
                     &[Pane::Servers, Pane::Main, Pane::Certs, Pane::Transcript]
+                } else if self.view == View::Ladder {
+                    &[Pane::Main, Pane::Certs]
                 } else {
                     &[Pane::Servers, Pane::Main]
                 };
@@ -613,8 +658,51 @@ impl App {
             Action::ProbeDone { attempt, report } => cmds = self.finish(attempt, report),
             Action::Explained { attempt, explained } => self.explained(attempt, explained),
             Action::Fix => self.propose_fix(),
+            Action::Yank | Action::WriteCode => {
+                cmds = self.export_code(matches!(action, Action::Yank))
+            }
         }
         cmds
+    }
+
+    /// The selected backend's messages, dissected for the ladder: the clear ones from
+    /// the wire, the TLS 1.3 encrypted ones from their decryption when there is one.
+    pub fn ladder_items(&self) -> Vec<crate::wire::dissect::Dissected> {
+        let b = self.selected_backend_id();
+        let Some(r) = self.current().and_then(|a| a.report(b)) else {
+            return Vec::new();
+        };
+        crate::tui::ladder_items(r)
+    }
+
+    fn export_code(&mut self, to_clipboard: bool) -> Vec<Command> {
+        if self.view != View::Code {
+            return Vec::new();
+        }
+        let lang = crate::export::Lang::ALL[self.code_lang % crate::export::Lang::ALL.len()];
+        match self.form.to_profile() {
+            Ok((p, _)) => {
+                let text = crate::export::export(&p, lang);
+                if to_clipboard {
+                    self.status = Some(format!(
+                        "{} snippet sent to the terminal clipboard (OSC 52)",
+                        lang.name()
+                    ));
+                    vec![Command::Clipboard(text)]
+                } else {
+                    vec![Command::Save(PathBuf::from(lang.file_name()), text)]
+                }
+            }
+            Err(e) => {
+                self.status = Some(format!(
+                    "fix the profile first: {}",
+                    e.first()
+                        .map(|(k, m)| format!("{k}: {m}"))
+                        .unwrap_or_default()
+                ));
+                Vec::new()
+            }
+        }
     }
 
     fn explained(&mut self, attempt: usize, explained: Box<Explained>) {

@@ -62,6 +62,10 @@ pub fn map_key(app: &App, k: KeyEvent) -> Option<Action> {
         (KeyCode::Char('d'), false) => Action::ShowView(View::Diff),
         (KeyCode::Char('h'), false) => Action::ShowView(View::History),
         (KeyCode::Char('x'), false) => Action::ShowView(View::Explain),
+        (KeyCode::Char('l'), false) => Action::ShowView(View::Ladder),
+        (KeyCode::Char('c'), false) => Action::ShowView(View::Code),
+        (KeyCode::Char('y'), false) if app.view == View::Code => Action::Yank,
+        (KeyCode::Char('w'), false) if app.view == View::Code => Action::WriteCode,
         (KeyCode::Char('f'), false) => Action::Fix,
         (KeyCode::Char('?'), _) => Action::ToggleHelp,
         (KeyCode::Tab, _) => Action::FocusNext,
@@ -74,6 +78,32 @@ pub fn map_key(app: &App, k: KeyEvent) -> Option<Action> {
         (KeyCode::PageDown, _) => Action::PageDown,
         _ => return None,
     })
+}
+
+/// A report's messages for the ladder: the clear ones dissected from the wire, and
+/// where the TLS 1.3 flight was decrypted, those messages in place of the records.
+pub fn ladder_items(r: &crate::report::BackendReport) -> Vec<crate::wire::dissect::Dissected> {
+    let mut items = crate::wire::dissect::dissect(&r.wire);
+    if let Some(d) = &r.decrypted {
+        let plain: Vec<_> = d
+            .raw_messages
+            .iter()
+            .map(|(from, at_ms, raw)| {
+                crate::wire::dissect::dissect_handshake(*from, *at_ms, raw, Some(0x0304))
+            })
+            .collect();
+        if !plain.is_empty() {
+            // Keep the clear messages and place the decrypted ones by time.
+            items.retain(|x| !x.name.starts_with("Encrypted"));
+            items.extend(plain);
+            items.sort_by(|a, b| {
+                a.at_ms
+                    .partial_cmp(&b.at_ms)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
+    }
+    items
 }
 
 /// Diagnose one attempt: findings with verified fixes (bounded retries), and the
@@ -151,6 +181,12 @@ fn execute(cmd: Command, tx: &Sender<Event>, app: &mut App) {
                     explained: Box::new(explained),
                 }));
             });
+        }
+        Command::Clipboard(text) => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(crate::export::osc52(&text).as_bytes());
+            let _ = out.flush();
         }
         Command::Save(path, text) => {
             app.status = Some(match std::fs::write(&path, text) {

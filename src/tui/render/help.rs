@@ -15,6 +15,11 @@ pub const KEYS: &[(&str, &str)] = &[
     ("v", "toggle certificate verification and retry"),
     ("f", "apply the selected backend's fix (shown first)"),
     ("x", "why: diagnosis, fixes and their cost, levels"),
+    ("l", "ladder: messages, fields with meaning + RFC, hex"),
+    (
+        "c",
+        "reproduce: Python/Rust/curl/s_client (y copy, w write)",
+    ),
     ("Esc", "cancel a running attempt / close"),
     ("e", "profile editor (Enter edits, ←/→ cycle)"),
     ("d", "diff two backends (←/→ pick the pair)"),

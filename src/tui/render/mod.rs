@@ -8,11 +8,13 @@
 //! └ key hints ────────────────────────────────────────────────────────────┘
 //! ```
 
+mod code;
 mod diff;
 mod editor;
 mod explain;
 mod help;
 mod history;
+mod ladder;
 mod session;
 
 use super::app::{App, Pane, PromptKind, View};
@@ -59,6 +61,8 @@ pub fn render(f: &mut Frame, app: &App) {
         View::Diff => diff::render(f, main, app),
         View::History => history::render(f, main, app),
         View::Explain => explain::render(f, main, app),
+        View::Ladder => ladder::render(f, main, app),
+        View::Code => code::render(f, main, app),
     }
     render_status(f, status, app);
     render_keys(f, keys, app);

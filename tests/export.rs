@@ -1,0 +1,218 @@
+//! "Reproduce it anywhere", checked for real: the exported Python script, the
+//! `openssl s_client` command and the `curl` command are run against the built-in lab
+//! servers and must negotiate what tlslens' own OpenSSL backend negotiated (or fail
+//! where it fails). A tool that is not installed is skipped with a message.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tlslens::backend::BackendId;
+use tlslens::export::{Lang, export};
+use tlslens::lab::Lab;
+use tlslens::profile::{Profile, TlsVersion};
+use tlslens::report::BackendReport;
+
+fn lab() -> &'static Lab {
+    static LAB: OnceLock<Lab> = OnceLock::new();
+    LAB.get_or_init(|| Lab::start().expect("lab starts"))
+}
+
+fn openssl_probe(p: &Profile) -> BackendReport {
+    let prep = tlslens::probe::prepare(p.clone()).expect("profile is valid");
+    let mut r = tlslens::probe::run(&prep, &[BackendId::Openssl]);
+    r.results.remove(0)
+}
+
+fn have(tool: &str, arg: &str) -> bool {
+    let found = Command::new(tool)
+        .arg(arg)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        println!("SKIPPED: `{tool}` is not installed");
+    }
+    found
+}
+
+fn write_temp(name: &str, text: &str) -> PathBuf {
+    static SEQ: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "tlslens-export-it-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join(name);
+    std::fs::write(&f, text).unwrap();
+    f
+}
+
+fn show(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Run the exported Python script; None when python3 is missing.
+fn run_python(p: &Profile) -> Option<(Output, String)> {
+    if !have("python3", "--version") {
+        return None;
+    }
+    let code = export(p, Lang::Python);
+    let f = write_temp(Lang::Python.file_name(), &code);
+    let out = Command::new("python3").arg(&f).output().unwrap();
+    Some((out, code))
+}
+
+/// Run an exported shell command with `bash -c`; None when the tool is missing.
+fn run_shell(p: &Profile, lang: Lang) -> Option<(Output, String)> {
+    let present = match lang {
+        Lang::Curl => have("curl", "--version"),
+        Lang::SClient => have("openssl", "version") && have("bash", "--version"),
+        _ => unreachable!(),
+    };
+    if !present {
+        return None;
+    }
+    let code = export(p, lang);
+    let out = Command::new("bash").arg("-c").arg(&code).output().unwrap();
+    Some((out, code))
+}
+
+/// The Python line and the s_client summary name the same version and cipher as
+/// tlslens' OpenSSL backend; curl completes `GET /`.
+fn reproduces(p: &Profile, r: &BackendReport) {
+    assert!(r.ok, "tlslens (openssl) should connect: {:?}", r.error);
+    let version = r.version.clone().expect("version");
+    let cipher = r.cipher_openssl.clone().expect("OpenSSL cipher name");
+
+    if let Some((out, code)) = run_python(p) {
+        assert!(out.status.success(), "{}\n{code}", show(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            stdout.trim_end(),
+            format!("{version} {cipher}"),
+            "{}\n{code}",
+            show(&out)
+        );
+    }
+    if let Some((out, code)) = run_shell(p, Lang::SClient) {
+        assert!(out.status.success(), "{}\n{code}", show(&out));
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            all.contains(&format!("Protocol version: {version}")),
+            "{}\n{code}",
+            show(&out)
+        );
+        assert!(
+            all.contains(&format!("Ciphersuite: {cipher}")),
+            "{}\n{code}",
+            show(&out)
+        );
+    }
+    if let Some((out, code)) = run_shell(p, Lang::Curl) {
+        assert!(out.status.success(), "{}\n{code}", show(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(" 200"),
+            "{}\n{code}",
+            show(&out)
+        );
+    }
+}
+
+#[test]
+fn python_ssl_is_linked_against_openssl() {
+    if !have("python3", "--version") {
+        return;
+    }
+    let out = Command::new("python3")
+        .args(["-c", "import ssl; print(ssl.OPENSSL_VERSION)"])
+        .output()
+        .unwrap();
+    println!(
+        "python3 ssl: {}",
+        String::from_utf8_lossy(&out.stdout).trim()
+    );
+    assert!(out.status.success(), "{}", show(&out));
+}
+
+/// The case that started the project: the TLS 1.0/1.1 server whose ECDHE signature
+/// is MD5+SHA-1. With min 1.0 and security level 0 every target reproduces it.
+#[test]
+fn legacy_with_level_0_reproduces_everywhere() {
+    let mut p = lab().profile("legacy").unwrap();
+    p.seclevel = Some(0);
+    p.min_tls = Some(TlsVersion::V1_0);
+    let r = openssl_probe(&p);
+    assert_eq!(r.version.as_deref(), Some("TLSv1.1"));
+    // Every target carries the weakening comments, except rustls, which can express
+    // neither setting and says so.
+    for l in Lang::ALL {
+        let s = export(&p, l);
+        if l == Lang::RustRustls {
+            assert!(s.contains("NOT EXPRESSIBLE: minimum TLSv1.0"), "{s}");
+            assert!(
+                s.contains("NOT EXPRESSIBLE: OpenSSL security level 0"),
+                "{s}"
+            );
+        } else {
+            assert!(s.contains("WEAKENS SECURITY:"), "{l}: {s}");
+        }
+    }
+    reproduces(&p, &r);
+}
+
+/// Without the weakenings tlslens fails, and so do the exported Python script and
+/// s_client command (the snippet reproduces the failure too).
+#[test]
+fn legacy_without_weakening_fails_the_same_way() {
+    let p = lab().profile("legacy").unwrap();
+    let r = openssl_probe(&p);
+    assert!(!r.ok, "tlslens (openssl) should fail at the default level");
+    if let Some((out, code)) = run_python(&p) {
+        assert_eq!(out.status.code(), Some(1), "{}\n{code}", show(&out));
+        assert!(out.stdout.is_empty(), "{}", show(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("SSL"),
+            "{}",
+            show(&out)
+        );
+    }
+    if let Some((out, code)) = run_shell(&p, Lang::SClient) {
+        assert!(!out.status.success(), "{}\n{code}", show(&out));
+    }
+    if let Some((out, code)) = run_shell(&p, Lang::Curl) {
+        assert!(!out.status.success(), "{}\n{code}", show(&out));
+    }
+}
+
+/// TLS 1.3 with library defaults: no weakening anywhere.
+#[test]
+fn modern_tls13_with_defaults() {
+    let p = lab().profile("modern").unwrap();
+    let r = openssl_probe(&p);
+    assert_eq!(r.version.as_deref(), Some("TLSv1.3"));
+    for l in Lang::ALL {
+        let s = export(&p, l);
+        assert!(!s.contains("WEAKENS SECURITY:"), "{l}: {s}");
+    }
+    reproduces(&p, &r);
+}
+
+/// A client certificate from the lab CA, presented by every target.
+#[test]
+fn client_certificate_is_presented() {
+    let mut p = lab().profile("client-cert").unwrap();
+    p.cert = Some(lab().client_cert());
+    p.key = Some(lab().client_key());
+    let r = openssl_probe(&p);
+    reproduces(&p, &r);
+}
