@@ -176,3 +176,22 @@ fn stacks_that_disagree_are_called_out() {
     let f = finding(&r, Rustls, "stacks-negotiate-differently");
     assert!(f.finding.contains("x25519mlkem768"), "{}", f.finding);
 }
+
+#[test]
+fn a_server_that_needs_sni() {
+    // With SNI (the lab profile sends localhost) every stack connects.
+    let prep = prepare(lab().profile("sni-required").unwrap()).unwrap();
+    assert!(run(&prep, &BackendId::ALL).all_ok());
+    // Without it the server refuses; the finding names SNI and the host name works.
+    let mut p = lab().profile("sni-required").unwrap();
+    p.host = "localhost".into();
+    p.sni = tlslens::profile::Sni::Off;
+    let prep = prepare(p).unwrap();
+    let mut r = run(&prep, &[Openssl, Rustls]);
+    search::explain_default(&prep, &mut r, true);
+    for b in [Openssl, Rustls] {
+        let f = finding(&r, b, "sni-missing");
+        assert_eq!(f.suggest.as_ref().unwrap().as_flags(), "--sni localhost");
+        fix_works(&prep, b, f);
+    }
+}

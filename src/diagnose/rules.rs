@@ -387,21 +387,42 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
         out.push(f);
     }
 
-    // --- SNI -----------------------------------------------------------------------------
-    let no_sni = p.sni_name().is_none();
-    if no_sni
-        && e.stage == Stage::ServerHello
+    // --- SNI ---------------------------------------------------------------------------
+    let refused_name = e.stage == Stage::ServerHello
         && matches!(
             e.alert.as_deref(),
             Some("unrecognized_name" | "handshake_failure" | "internal_error" | "access_denied")
-        )
-    {
+        );
+    if refused_name && p.sni_name().is_none() {
         let mut f = Finding::new(
             "sni-missing",
-            Severity::Warning,
-            "We sent no SNI (the target is an IP address or SNI is off); many servers need it to \
-             pick a certificate and refuse without it."
+            if e.alert.as_deref() == Some("unrecognized_name") {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            "We sent no SNI (the target is an IP address or SNI is off); a server hosting \
+             several names needs it to pick a certificate, and this one refused without it."
                 .into(),
+        );
+        f.evidence.push(e.detail.clone());
+        // The host name itself is the natural SNI, when there is one.
+        if p.host.parse::<std::net::IpAddr>().is_err() {
+            f.candidates
+                .push(cand(Suggestion::new().with("sni", p.host.as_str())));
+        } else {
+            f.finding.push_str(" Give the site's name with --sni NAME.");
+        }
+        out.push(f);
+    } else if e.alert.as_deref() == Some("unrecognized_name") {
+        let mut f = Finding::new(
+            "sni-unknown",
+            Severity::Error,
+            format!(
+                "The server does not serve the name we sent in SNI ('{}'): check the name, \
+                 or the server's virtual-host configuration.",
+                p.sni_name().unwrap_or("?")
+            ),
         );
         f.evidence.push(e.detail.clone());
         out.push(f);

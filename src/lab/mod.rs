@@ -48,6 +48,8 @@ pub struct OpensslServer {
     pub ciphers: Option<&'static str>,
     pub cert: CertChoice,
     pub require_client_cert: bool,
+    /// Refuse (alert unrecognized_name) any hello whose SNI is not `localhost`.
+    pub require_sni: bool,
 }
 
 /// A server in the catalogue.
@@ -76,6 +78,7 @@ pub fn catalogue() -> Vec<ServerSpec> {
             ciphers,
             cert,
             require_client_cert: false,
+            require_sni: false,
         })
     };
     vec![
@@ -163,6 +166,20 @@ pub fn catalogue() -> Vec<ServerSpec> {
                 ciphers: None,
                 cert: CertChoice::Leaf,
                 require_client_cert: true,
+                require_sni: false,
+            }),
+        },
+        ServerSpec {
+            name: "sni-required",
+            summary: "answers only hellos whose SNI names localhost",
+            teaches: "virtual hosting: without SNI (or with another name) the server refuses with unrecognized_name",
+            peer: Peer::Openssl(OpensslServer {
+                min: None,
+                max: None,
+                ciphers: None,
+                cert: CertChoice::Leaf,
+                require_client_cert: false,
+                require_sni: true,
             }),
         },
         ServerSpec {

@@ -90,6 +90,16 @@ fn openssl_context(
     }
     b.set_private_key(&chosen.key)?;
     b.check_private_key()?;
+    if cfg.require_sni {
+        b.set_servername_callback(|ssl, alert| {
+            if ssl.servername(openssl::ssl::NameType::HOST_NAME) == Some("localhost") {
+                Ok(())
+            } else {
+                *alert = openssl::ssl::SslAlert::UNRECOGNIZED_NAME;
+                Err(openssl::ssl::SniError::ALERT_FATAL)
+            }
+        });
+    }
     if cfg.require_client_cert {
         let mut store = X509StoreBuilder::new()?;
         store.add_cert(pki.ca.cert.clone())?;
