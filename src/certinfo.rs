@@ -146,3 +146,50 @@ impl CertInfo {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::rsa::Rsa;
+    use openssl::x509::extension::SubjectAlternativeName;
+    use openssl::x509::{X509, X509NameBuilder};
+
+    /// A certificate whose names carry terminal escapes: nothing of it may reach a
+    /// terminal raw.
+    #[test]
+    fn hostile_names_are_sanitised() {
+        let key = PKey::from_rsa(Rsa::generate(1024).unwrap()).unwrap();
+        let mut name = X509NameBuilder::new().unwrap();
+        name.append_entry_by_text("CN", "evil\u{1b}[2J\u{202e}name")
+            .unwrap();
+        let name = name.build();
+        let mut b = X509::builder().unwrap();
+        b.set_version(2).unwrap();
+        b.set_subject_name(&name).unwrap();
+        b.set_issuer_name(&name).unwrap();
+        b.set_pubkey(&key).unwrap();
+        b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        b.set_not_after(&Asn1Time::days_from_now(1).unwrap())
+            .unwrap();
+        let san = SubjectAlternativeName::new()
+            .dns("a\u{7}b.example")
+            .build(&b.x509v3_context(None, None))
+            .unwrap();
+        b.append_extension(san).unwrap();
+        b.sign(&key, MessageDigest::sha256()).unwrap();
+        let der = b.build().to_der().unwrap();
+        let info = CertInfo::from_der(&der).unwrap();
+        for s in std::iter::once(&info.subject).chain(&info.sans) {
+            assert!(
+                !s.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{s:?}"
+            );
+        }
+        assert!(info.subject.contains("evil?[2J?name"), "{}", info.subject);
+        assert!(info.weakness().unwrap().contains("RSA-1024"));
+        assert!(CertInfo::from_der(b"\x30\x03garbage").is_none());
+    }
+}

@@ -182,7 +182,13 @@ pub fn probe_one(
     r
 }
 
-fn assemble(r: &mut BackendReport, p: &Profile, view: LibView, tap: &TapLog) {
+fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog) {
+    // Library texts can quote the peer (rustls names the certificate's names): they
+    // are peer data from here on.
+    view.verify.reason = view.verify.reason.map(|s| crate::text::sanitize(&s, 512));
+    if let Some(e) = &mut view.error {
+        e.message = crate::text::sanitize(&e.message, 512);
+    }
     let t = Transcript::decode(&tap.chunks);
     r.library = view.library.clone();
     if view.handshake_done || view.error.as_ref().is_some_and(|e| !e.not_attempted) {
