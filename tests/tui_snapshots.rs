@@ -311,3 +311,60 @@ fn code_view_python_for_the_fixed_legacy_profile() {
     let cmds = app.update(Action::Yank);
     assert!(matches!(cmds.as_slice(), [Command::Clipboard(t)] if t.contains("SECLEVEL=0")));
 }
+
+#[test]
+fn profiles_save_and_load_as_toml() {
+    let mut app = app_on("legacy");
+    app.form.set("seclevel", "0");
+    app.update(Action::OpenPrompt(tlslens::tui::app::PromptKind::Save));
+    let path = std::env::temp_dir().join(format!("tlslens-tui-{}.toml", std::process::id()));
+    // Replace the suggested name with ours.
+    for _ in 0..64 {
+        app.update(Action::Backspace);
+    }
+    for c in path.display().to_string().chars() {
+        app.update(Action::Char(c));
+    }
+    let cmds = app.update(Action::Activate);
+    let [Command::Save(p, text)] = cmds.as_slice() else {
+        panic!("one save command");
+    };
+    assert_eq!(p, &path);
+    let back = tlslens::profile::Profile::from_toml(text).expect("valid TOML");
+    assert_eq!(back.seclevel, Some(0));
+    std::fs::write(&path, text).unwrap();
+    // Load it into an app on another server.
+    let mut other = app_on("modern");
+    other.loaded(&path, Ok(back));
+    assert_eq!(other.form.get("seclevel"), "0");
+    assert_eq!(other.form.get("port"), app.form.get("port"));
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn escape_cancels_a_running_attempt_and_late_results_are_ignored() {
+    let mut app = app_on("legacy");
+    let cmds = app.update(Action::Connect);
+    assert!(app.running());
+    app.update(Action::Cancel);
+    assert!(!app.running());
+    // A result arriving after the cancel changes nothing.
+    let Command::Probe {
+        attempt,
+        prepared,
+        backend,
+    } = cmds[0].clone()
+    else {
+        panic!()
+    };
+    let mut prepared = prepared;
+    prepared.profile.port = lab().server("legacy").unwrap().addr.port();
+    let addrs = tlslens::net::resolve("127.0.0.1", prepared.profile.port);
+    let report = tlslens::probe::probe_one(&prepared, &addrs, backend);
+    let more = app.update(Action::ProbeDone {
+        attempt,
+        report: Box::new(report),
+    });
+    assert!(more.is_empty());
+    assert!(app.current().unwrap().reports().is_empty());
+}

@@ -352,10 +352,16 @@ impl App {
             return Vec::new();
         };
         let a = &mut self.attempts[pos];
+        let mut accepted = false;
         for (b, slot) in &mut a.slots {
             if *b == report.backend && matches!(slot, Slot::Connecting) {
                 *slot = Slot::Done(report.clone());
+                accepted = true;
             }
+        }
+        // A result for a cancelled attempt (or a duplicate) changes nothing.
+        if !accepted {
+            return Vec::new();
         }
         if !a.running() && pos > 0 {
             let prev = &self.attempts[pos - 1];
@@ -369,7 +375,9 @@ impl App {
         }
         let a = &mut self.attempts[pos];
         // Every backend is done: explain the attempt in the background.
+        let cancelled = a.slots.iter().any(|(_, s)| matches!(s, Slot::Cancelled));
         if !a.running()
+            && !cancelled
             && matches!(a.explanation, Explanation::None)
             && let Some(prepared) = a.prepared.clone()
         {
