@@ -1,0 +1,117 @@
+//! "Reproduce it anywhere": a connection profile as client code and commands for
+//! other TLS stacks (Python `ssl`, rustls, native-tls, the openssl crate, `curl`,
+//! `openssl s_client`).
+//!
+//! Every snippet is a pure function of the profile. Lines that weaken security are
+//! kept (the point is to reproduce the handshake) but each one carries a
+//! `WEAKENS SECURITY:` comment saying what it costs; profile settings a target cannot
+//! express are named in a `NOT EXPRESSIBLE:` comment rather than silently dropped.
+
+mod comments;
+mod curl;
+mod emit;
+mod python;
+mod quote;
+mod rust_common;
+mod rust_native_tls;
+mod rust_openssl;
+mod rust_rustls;
+mod rust_rustls_verifier;
+mod s_client;
+mod shell;
+#[cfg(test)]
+mod tests;
+
+pub use quote::{base64, osc52, py_str, rs_str, sh_quote, sh_quote_always};
+
+use crate::profile::Profile;
+
+/// A target the profile can be exported to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Python,
+    RustRustls,
+    RustNativeTls,
+    RustOpenssl,
+    Curl,
+    SClient,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 6] = [
+        Lang::Python,
+        Lang::RustRustls,
+        Lang::RustNativeTls,
+        Lang::RustOpenssl,
+        Lang::Curl,
+        Lang::SClient,
+    ];
+
+    /// "python", "rust-rustls", "rust-native-tls", "rust-openssl", "curl", "s_client"
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Python => "python",
+            Lang::RustRustls => "rust-rustls",
+            Lang::RustNativeTls => "rust-native-tls",
+            Lang::RustOpenssl => "rust-openssl",
+            Lang::Curl => "curl",
+            Lang::SClient => "s_client",
+        }
+    }
+
+    /// A longer label for menus: "Python ssl", "Rust (rustls 0.23)", ...
+    pub fn title(self) -> &'static str {
+        match self {
+            Lang::Python => "Python ssl",
+            Lang::RustRustls => "Rust (rustls 0.23)",
+            Lang::RustNativeTls => "Rust (native-tls 0.2)",
+            Lang::RustOpenssl => "Rust (openssl 0.10)",
+            Lang::Curl => "curl",
+            Lang::SClient => "openssl s_client",
+        }
+    }
+
+    /// Accepts the names above (case-insensitive, `_` and `-` alike) and a few
+    /// aliases: "py", "python3", "rustls", "native-tls", "openssl-crate", "s-client",
+    /// "sclient". Plain "openssl" is ambiguous and not accepted.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let n = s.trim().to_ascii_lowercase().replace('_', "-");
+        Some(match n.as_str() {
+            "python" | "python3" | "py" => Lang::Python,
+            "rust-rustls" | "rustls" => Lang::RustRustls,
+            "rust-native-tls" | "native-tls" | "nativetls" | "native" => Lang::RustNativeTls,
+            "rust-openssl" | "openssl-crate" => Lang::RustOpenssl,
+            "curl" => Lang::Curl,
+            "s-client" | "sclient" | "openssl-s-client" => Lang::SClient,
+            _ => return None,
+        })
+    }
+
+    /// Suggested file name, e.g. "tlslens_repro.py", "main.rs", "repro.sh".
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Lang::Python => "tlslens_repro.py",
+            Lang::RustRustls | Lang::RustNativeTls | Lang::RustOpenssl => "main.rs",
+            Lang::Curl => "tlslens_curl.sh",
+            Lang::SClient => "tlslens_s_client.sh",
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The snippet for one target. Pure function of the profile: no I/O.
+pub fn export(p: &Profile, lang: Lang) -> String {
+    match lang {
+        Lang::Python => python::python(p),
+        Lang::RustRustls => rust_rustls::rust_rustls(p),
+        Lang::RustNativeTls => rust_native_tls::rust_native_tls(p),
+        Lang::RustOpenssl => rust_openssl::rust_openssl(p),
+        Lang::Curl => curl::curl(p),
+        Lang::SClient => s_client::s_client(p),
+    }
+}

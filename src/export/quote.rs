@@ -1,0 +1,165 @@
+//! Quoting and encoding: shell, Python and Rust literals, values shown in comments,
+//! base64 and OSC 52, numbers as literals.
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+/// OSC 52 escape sequence putting `text` on the terminal's clipboard (works over
+/// SSH): ESC ] 52 ; c ; <base64> BEL.
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
+}
+
+/// Standard base64 (RFC 4648, with padding).
+pub fn base64(data: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn is_ip(s: &str) -> bool {
+    s.parse::<IpAddr>().is_ok()
+}
+
+/// `host:port`, with brackets around an IPv6 address.
+pub(super) fn host_port(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// A value shown inside a comment: control characters escaped so it cannot end the
+/// comment line.
+pub(super) fn shown(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+pub(super) fn path_str(p: &std::path::Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// POSIX shell quoting: bare when every character is safe, else single quotes
+/// (an embedded `'` becomes `'\''`).
+pub fn sh_quote(s: &str) -> String {
+    let safe = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c));
+    if safe {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Single quotes whatever the value (an embedded `'` becomes `'\''`).
+pub fn sh_quote_always(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// A Python string literal (single quotes).
+pub fn py_str(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => o.push_str("\\\\"),
+            '\'' => o.push_str("\\'"),
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push_str("\\t"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                let n = c as u32;
+                if n <= 0xff {
+                    let _ = write!(o, "\\x{n:02x}");
+                } else {
+                    let _ = write!(o, "\\u{n:04x}");
+                }
+            }
+            c => o.push(c),
+        }
+    }
+    o.push('\'');
+    o
+}
+
+/// A Rust string literal.
+pub fn rs_str(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// Seconds as a float literal valid in Python and Rust ("5.0", "2.5").
+pub(super) fn secs(v: f64) -> String {
+    let v = if v.is_finite() && v > 0.0 { v } else { 10.0 };
+    let s = format!("{v:?}");
+    if s.contains('.') || s.contains('e') {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+pub(super) fn millis(v: f64) -> u64 {
+    let v = if v.is_finite() && v > 0.0 { v } else { 10.0 };
+    (v * 1000.0).round().max(1.0) as u64
+}
+
+/// A Rust byte-string literal.
+pub(super) fn rs_bytes(b: &[u8]) -> String {
+    let mut o = String::from("b\"");
+    for &c in b {
+        match c {
+            b'"' => o.push_str("\\\""),
+            b'\\' => o.push_str("\\\\"),
+            0x20..=0x7e => o.push(char::from(c)),
+            _ => {
+                let _ = write!(o, "\\x{c:02x}");
+            }
+        }
+    }
+    o.push('"');
+    o
+}
+
+pub(super) fn fmt_secs(v: f64) -> String {
+    let v = if v.is_finite() && v > 0.0 { v } else { 10.0 };
+    let r = (v * 1000.0).round() / 1000.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as u64)
+    } else {
+        format!("{r}")
+    }
+}
+
+/// Literals joined with ", " (an array or list body), each quoted by `quote`.
+pub(super) fn literal_list(items: &[String], quote: fn(&str) -> String) -> String {
+    items
+        .iter()
+        .map(|a| quote(a))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

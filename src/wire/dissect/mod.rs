@@ -1,0 +1,124 @@
+//! Byte-exact dissection of records and handshake messages, for the handshake ladder
+//! and its hex pane.
+//!
+//! The decoder (`Transcript::decode`) answers "what was negotiated"; this module walks
+//! the same bytes again and says, for every field, where its bytes are, what they say,
+//! what the field is for and where it is specified. Top-level fields of a [`Dissected`]
+//! always tile its `raw` bytes exactly: whatever could not be attributed (malformed or
+//! truncated input, the field cap) is covered by an `unparsed` field.
+//!
+//! Like the rest of the wire layer this treats its input as hostile: no indexing or
+//! unwrapping of peer data, bounded sizes and counts, peer strings sanitized.
+
+use crate::wire::names::{self, Kx};
+use crate::wire::{Body, Chunk, Direction, HRR_RANDOM, decode_handshake_message};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+mod certificate;
+mod cursor;
+mod ext_body;
+mod extensions;
+mod hello;
+mod key_exchange;
+mod other;
+mod record;
+mod stream;
+#[cfg(test)]
+mod tests;
+mod values;
+
+use certificate::*;
+use cursor::*;
+use ext_body::*;
+use extensions::*;
+use hello::*;
+use key_exchange::*;
+use other::*;
+use record::*;
+use stream::*;
+use values::*;
+
+/// One field of a message: where its bytes are, what they say, what they mean.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldSpan {
+    /// e.g. "legacy_version", "cipher_suites[3]", "extension server_name", "host_name"
+    pub name: String,
+    /// Byte range within `Dissected::raw`.
+    pub start: usize,
+    pub len: usize,
+    /// Decoded value in words, e.g. "TLSv1.2 (0x0303)", "localhost".
+    pub value: String,
+    /// One line: what this field is for.
+    pub meaning: String,
+    /// Where it is specified, e.g. "RFC 8446 §4.1.2" (empty when nothing applies).
+    pub rfc: &'static str,
+    /// Nesting depth for indentation (0 = top level, 1 = inside an extension, ...).
+    pub depth: u8,
+}
+
+/// One record or handshake message, with its bytes and their fields.
+#[derive(Clone, Debug, Serialize)]
+pub struct Dissected {
+    pub from: Direction,
+    pub at_ms: f64,
+    /// "ClientHello", "ServerHello", "HelloRetryRequest", "Certificate", ...,
+    /// "ChangeCipherSpec", "Alert", "EncryptedRecord", "NotTls", "Unknown".
+    pub name: String,
+    /// Handshake message: 4-byte header + body. Record-level items: the record
+    /// (5-byte header + fragment, fragment capped at 4 KiB).
+    pub raw: Vec<u8>,
+    /// Depth-0 fields tile `raw`; deeper fields refine them.
+    pub fields: Vec<FieldSpan>,
+}
+
+/// RFC 8446 §5.2 allows 2^14 + 256 of ciphertext; TLS 1.2 allowed 2^14 + 2048.
+const MAX_RECORD: usize = (1 << 14) + 2048;
+/// Handshake messages larger than this get a single `truncated` field.
+const MAX_HANDSHAKE: usize = 256 * 1024;
+/// Fields kept per message (gap fillers may add a few more).
+const MAX_FIELDS: usize = 2_000;
+/// Items kept per dissection.
+const MAX_ITEMS: usize = 5_000;
+/// Record fragments (and oversize messages) shown up to this many bytes.
+const DISPLAY_CAP: usize = 4096;
+/// Peer strings are cut after this many bytes.
+const MAX_STR: usize = 128;
+/// How many names a list summary spells out.
+const SUMMARY_ITEMS: usize = 6;
+
+/// Dissect every record/handshake message in the recorded chunks, in wire order
+/// (interleaving the two directions by chunk order, like the decoder's transcript).
+/// Never panics; at most 5,000 items.
+pub fn dissect(chunks: &[Chunk]) -> Vec<Dissected> {
+    let mut st = State::default();
+    for c in chunks {
+        if st.items.len() >= MAX_ITEMS {
+            break;
+        }
+        st.feed(c);
+    }
+    st.items
+}
+
+/// Dissect one handshake message given its raw bytes (4-byte header + body), e.g. one
+/// decrypted from a TLS 1.3 record. `version_hint` Some(0x0304) selects TLS 1.3 layouts
+/// (Certificate with request context and per-entry extensions, NewSessionTicket, ...);
+/// Some(v < 0x0303) the layouts without signature algorithm fields.
+pub fn dissect_handshake(
+    from: Direction,
+    at_ms: f64,
+    raw: &[u8],
+    version_hint: Option<u16>,
+) -> Dissected {
+    let ctx = Ctx {
+        version: version_hint,
+        suite: None,
+    };
+    if raw.len() > 4 + MAX_HANDSHAKE {
+        let t = raw.first().copied().unwrap_or(0);
+        let len = u24_at(raw, 1).unwrap_or(raw.len());
+        return truncated(from, at_ms, raw, t, len);
+    }
+    dissect_message(from, at_ms, raw.to_vec(), ctx)
+}
