@@ -40,6 +40,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
 
 fn render_column(f: &mut Frame, area: Rect, app: &App, b: BackendId, selected: bool) {
     let t = &app.theme;
+    let inner_w = area.width.saturating_sub(2) as usize;
     let focused = selected && app.focus == Pane::Main;
     let title = format!("{}{}", b.name(), if selected { " ◂" } else { "" });
     let slot = app
@@ -59,14 +60,14 @@ fn render_column(f: &mut Frame, area: Rect, app: &App, b: BackendId, selected: b
             t.get(Role::Muted),
         ))],
         Some(Slot::Connecting) => match previous {
-            Some(r) => result_lines(app, r),
+            Some(r) => result_lines(app, r, inner_w),
             None => vec![Line::from(Span::styled(
                 format!("{spin} connecting…"),
                 t.get(Role::Warning),
             ))],
         },
         Some(Slot::Cancelled) => vec![Line::from(Span::styled("cancelled", t.get(Role::Muted)))],
-        Some(Slot::Done(r)) => result_lines(app, r),
+        Some(Slot::Done(r)) => result_lines(app, r, inner_w),
     };
     f.render_widget(
         para(lines, t.get(Role::Text)).block(block(&title, focused, app)),
@@ -81,7 +82,7 @@ fn kv<'a>(app: &App, k: &'a str, v: String, role: Role) -> Line<'a> {
     ])
 }
 
-fn result_lines<'a>(app: &App, r: &'a BackendReport) -> Vec<Line<'a>> {
+fn result_lines<'a>(app: &App, r: &'a BackendReport, width: usize) -> Vec<Line<'a>> {
     let t = &app.theme;
     let mut out = Vec::new();
     if r.ok {
@@ -92,7 +93,16 @@ fn result_lines<'a>(app: &App, r: &'a BackendReport) -> Vec<Line<'a>> {
     let d = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
     if r.version.is_some() {
         out.push(kv(app, "version", d(&r.version), Role::Text));
-        out.push(kv(app, "cipher", d(&r.cipher), Role::Text));
+        let cipher = d(&r.cipher);
+        if "cipher ".len() + cipher.len() <= width {
+            out.push(kv(app, "cipher", cipher, Role::Text));
+        } else {
+            // Long IANA names break at their underscores, never mid-word.
+            out.push(Line::from(Span::styled("cipher", t.get(Role::Muted))));
+            for piece in break_at_underscores(&cipher, width) {
+                out.push(Line::from(Span::styled(piece, t.get(Role::Text))));
+            }
+        }
         out.push(kv(app, "group", d(&r.group), Role::Text));
         if r.alpn.is_some() {
             out.push(kv(app, "alpn", d(&r.alpn), Role::Text));
@@ -238,4 +248,45 @@ fn render_transcript(
             .block(block(&title, app.focus == Pane::Transcript, app)),
         area,
     );
+}
+
+/// Split `TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA` into lines of at most `width`, breaking
+/// after underscores (a single over-long part is cut).
+fn break_at_underscores(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(4);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for part in s.split_inclusive('_') {
+        if !cur.is_empty() && cur.len() + part.len() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        cur.push_str(part);
+        while cur.len() > width {
+            let rest = cur.split_off(width);
+            lines.push(std::mem::replace(&mut cur, rest));
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cipher_names_break_at_underscores() {
+        assert_eq!(
+            super::break_at_underscores("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", 20),
+            ["TLS_ECDHE_RSA_WITH_", "AES_256_CBC_SHA"]
+        );
+        assert_eq!(
+            super::break_at_underscores("TLS_AES_256_GCM_SHA384", 22),
+            ["TLS_AES_256_GCM_SHA384"]
+        );
+        assert_eq!(
+            super::break_at_underscores("ABCDEFGHIJ", 4),
+            ["ABCD", "EFGH", "IJ"]
+        );
+    }
 }
