@@ -240,3 +240,37 @@ fn saved_profile_loads_and_flags_override_it() {
         "the flag overrides the saved level"
     );
 }
+
+#[test]
+fn themes_from_the_user_directory_are_checked() {
+    let base = std::env::temp_dir().join(format!("tlslens-theme-{}", std::process::id()));
+    let dir = base.join("tlslens").join("themes");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/dark.toml")).unwrap();
+    std::fs::write(
+        dir.join("typo.toml"),
+        format!("{good}\nsucess = {{ fg = \"red\" }}\n"),
+    )
+    .unwrap();
+    let run = |theme: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tlslens"))
+            .args(["--theme", theme])
+            .env("XDG_CONFIG_HOME", &base)
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap()
+    };
+    let out = run("typo");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("typo.toml") && err.contains("sucess"), "{err}");
+    let out = run("nosuch");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("no theme 'nosuch'") && err.contains("high-contrast"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}

@@ -264,15 +264,19 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
         );
         if let Some(ch) = r.transcript.client_hello() {
             f.evidence.push(format!(
-                "we offered {} cipher suites",
-                ch.cipher_suites.len()
+                "we offered {} cipher suites: {}",
+                ch.cipher_suites.len(),
+                suite_families(ch.cipher_suites.iter().map(|c| c.0))
             ));
         }
         if let Some((ob, v, Some(c))) = &other {
             let info = names::cipher_id_from_name(c).and_then(names::cipher_info);
             let family = info
                 .map(|i| {
-                    let mut fam = vec![format!("{:?} key exchange", i.kx).to_uppercase()];
+                    let mut fam = vec![format!(
+                        "{} key exchange",
+                        format!("{:?}", i.kx).to_uppercase()
+                    )];
                     if i.cbc {
                         fam.push("CBC".into());
                     }
@@ -663,4 +667,32 @@ fn disagreement(r: &BackendReport, report: &Report, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
+}
+
+/// "TLS 1.3 ×3, ECDHE AEAD ×6, RSA CBC ×2": what a list of suites offers, by family,
+/// so "what we offered vs what the server wants" reads at a glance.
+fn suite_families(ids: impl Iterator<Item = u16>) -> String {
+    let mut fams: Vec<(String, usize)> = Vec::new();
+    for id in ids {
+        let Some(i) = names::cipher_info(id) else {
+            continue;
+        };
+        let fam = match i.kx {
+            names::Kx::Tls13 => "TLS 1.3".to_string(),
+            names::Kx::Scsv => continue,
+            kx => format!(
+                "{} {}",
+                format!("{kx:?}").to_uppercase(),
+                if i.cbc { "CBC" } else { "AEAD" }
+            ),
+        };
+        match fams.iter_mut().find(|(f, _)| *f == fam) {
+            Some((_, n)) => *n += 1,
+            None => fams.push((fam, 1)),
+        }
+    }
+    fams.iter()
+        .map(|(f, n)| format!("{f} ×{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
