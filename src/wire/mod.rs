@@ -7,6 +7,8 @@
 mod ciphers;
 pub mod dissect;
 mod extensions;
+#[cfg(test)]
+mod fixtures;
 mod handshake;
 mod messages;
 pub mod names;
