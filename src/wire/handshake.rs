@@ -207,18 +207,25 @@ fn kex_label(kx: Option<Kx>) -> &'static str {
     }
 }
 
-/// Decimal for small numbers (a DH generator is usually 2), hex otherwise.
-fn small_number(b: &[u8]) -> String {
+/// A big-endian integer without its leading zeros: the value when it fits in a u64,
+/// else the significant bytes. Shared by the decoder and the dissector.
+pub(crate) fn small_uint(b: &[u8]) -> Result<u64, &[u8]> {
     let t: &[u8] = match b.iter().position(|x| *x != 0) {
         Some(i) => b.get(i..).unwrap_or(&[]),
         None => &[],
     };
     if t.len() <= 8 {
-        t.iter()
-            .fold(0u64, |a, x| a << 8 | u64::from(*x))
-            .to_string()
+        Ok(t.iter().fold(0u64, |a, x| a << 8 | u64::from(*x)))
     } else {
-        format!("0x{}", hex(t.get(..16).unwrap_or(t)))
+        Err(t)
+    }
+}
+
+/// Decimal for small numbers (a DH generator is usually 2), hex otherwise.
+fn small_number(b: &[u8]) -> String {
+    match small_uint(b) {
+        Ok(n) => n.to_string(),
+        Err(t) => format!("0x{}", hex(t.get(..16).unwrap_or(t))),
     }
 }
 

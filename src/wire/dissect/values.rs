@@ -99,16 +99,9 @@ pub(super) fn bit_len(b: &[u8]) -> usize {
 
 /// Decimal for small numbers (a DH generator is usually 2), hex otherwise.
 pub(super) fn small_number(b: &[u8]) -> String {
-    let t: &[u8] = match b.iter().position(|x| *x != 0) {
-        Some(i) => b.get(i..).unwrap_or(&[]),
-        None => &[],
-    };
-    if t.len() <= 8 {
-        t.iter()
-            .fold(0u64, |a, x| a << 8 | u64::from(*x))
-            .to_string()
-    } else {
-        format!("{}-bit value", bit_len(t))
+    match crate::wire::handshake::small_uint(b) {
+        Ok(n) => n.to_string(),
+        Err(t) => format!("{}-bit value", bit_len(t)),
     }
 }
 
