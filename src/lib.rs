@@ -20,4 +20,5 @@ pub mod decrypt;
 pub mod diagnose;
 pub mod diff;
 pub mod export;
+pub mod iana;
 pub mod tui;

@@ -15,12 +15,23 @@
 //!
 //! All input is hostile: nothing here panics, unwraps peer data or buffers without a bound.
 
+// Peer bytes are hostile: no unwrap, no panic, no unchecked indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 mod keys;
 mod records;
 #[cfg(test)]
 mod tests;
 
-use crate::wire::{Chunk, Direction, HRR_RANDOM, Message, decode_handshake_message, names};
+use crate::wire::{Body, Chunk, Direction, Message, decode_handshake_message, names};
 use keys::{Secrets, Suite, TrafficKeys, find_secrets, finished_verify_data};
 use records::{Framer, HsBuf, HsMessage, Record};
 use serde::Serialize;
@@ -344,7 +355,7 @@ impl<'k> Session<'k> {
                 if self.client_hellos == 1 {
                     // legacy_version(2) then random(32).
                     self.client_random = m.body().get(2..34).map(<[u8]>::to_vec);
-                    if let crate::wire::Body::ClientHello(ch) =
+                    if let Body::ClientHello(ch) =
                         decode_handshake_message(m.msg_type, m.body(), None)
                     {
                         self.early_offered = ch.ext.early_data;
@@ -355,11 +366,9 @@ impl<'k> Session<'k> {
                 self.transcript_push(&m.raw);
             }
             (Direction::Server, HS_SERVER_HELLO) => {
-                let is_hrr = m.body().get(2..34) == Some(&HRR_RANDOM[..]);
-                if is_hrr {
-                    self.hello_retry(m);
-                } else {
-                    self.server_hello(m);
+                match decode_handshake_message(m.msg_type, m.body(), None) {
+                    Body::HelloRetryRequest(hrr) => self.hello_retry(m, hrr.cipher_suite.0),
+                    body => self.server_hello(m, body),
                 }
             }
             (_, t) => {
@@ -375,19 +384,13 @@ impl<'k> Session<'k> {
 
     /// RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 in the transcript is
     /// replaced by message_hash (type 254) carrying Hash(ClientHello1).
-    fn hello_retry(&mut self, m: &HsMessage) {
+    fn hello_retry(&mut self, m: &HsMessage, suite_id: u16) {
         if self.hrr_seen {
             self.note("server: a second HelloRetryRequest".into());
             self.transcript_bad = Some("two HelloRetryRequests".into());
         }
         self.hrr_seen = true;
-        let suite_id = m.body().get(34..).and_then(|rest| {
-            // session id (vec8), then the suite.
-            let sid = usize::from(*rest.first()?);
-            let s = rest.get(1 + sid..3 + sid)?;
-            Some(u16::from_be_bytes([s[0], s[1]]))
-        });
-        match suite_id.and_then(Suite::from_id) {
+        match Suite::from_id(suite_id) {
             Some(suite) if self.transcript_bad.is_none() => match suite.hash(&self.transcript) {
                 Ok(h) => {
                     let mut t = vec![254, 0, 0, h.len() as u8];
@@ -404,14 +407,14 @@ impl<'k> Session<'k> {
         self.transcript_push(&m.raw);
     }
 
-    fn server_hello(&mut self, m: &HsMessage) {
+    fn server_hello(&mut self, m: &HsMessage, body: Body) {
         if self.sh_seen {
             self.note("server: a second ServerHello; ignored".into());
             return;
         }
         self.sh_seen = true;
-        let sh = match decode_handshake_message(m.msg_type, m.body(), None) {
-            crate::wire::Body::ServerHello(sh) => sh,
+        let sh = match body {
+            Body::ServerHello(sh) => sh,
             _ => {
                 self.fatal = Some("the ServerHello is malformed".into());
                 return;
@@ -651,8 +654,10 @@ impl<'k> Session<'k> {
                     ));
                 }
                 for a in content.chunks_exact(2) {
-                    if self.out.alerts.len() < MAX_ALERTS {
-                        self.out.alerts.push((d, a[0], a[1]));
+                    if let [level, desc] = *a
+                        && self.out.alerts.len() < MAX_ALERTS
+                    {
+                        self.out.alerts.push((d, level, desc));
                     }
                 }
             }
@@ -730,7 +735,7 @@ impl<'k> Session<'k> {
                 if d == Direction::Server && in_handshake {
                     if t == HS_CERTIFICATE && self.out.server_certificates.is_empty() {
                         if let Some(Message {
-                            body: crate::wire::Body::Certificate(c),
+                            body: Body::Certificate(c),
                             ..
                         }) = self.out.messages.last()
                         {
@@ -849,7 +854,7 @@ impl<'k> Session<'k> {
 
 /// Why no secret matched, in words (for the `Err`).
 fn no_secrets_reason(s: &Secrets, total: usize, random: &[u8]) -> String {
-    let short: String = random.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let short = crate::wire::hex(random.get(..8).unwrap_or(random));
     if total == 0 {
         "no key-log lines were given (the backend did not log secrets)".into()
     } else if s.tls12_master {

@@ -4,26 +4,39 @@
 //! turns them into TLS records and decoded handshake messages with IANA names.
 //! Everything here treats its input as hostile: bounded, never panics.
 
-mod ciphers;
+// Peer bytes are hostile: no unwrap, no panic, no unchecked indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+#[cfg(test)]
+use crate::iana::ciphers;
 pub mod dissect;
-mod extensions;
 #[cfg(test)]
 mod fixtures;
-mod handshake;
+mod framing;
 mod messages;
 pub mod names;
-mod reader;
-mod record;
+mod show;
 #[cfg(test)]
 mod tests;
+mod walk;
 
-pub use handshake::{HRR_RANDOM, decode_handshake_message};
+pub use dissect::{HRR_RANDOM, decode_handshake_message};
+pub(crate) use framing::{Frame, HsFrame, HsStream, MAX_HANDSHAKE, RecordStream};
 pub use messages::{
     AlertMessage, Body, CertEntry, Certificate, CertificateRequest, CertificateVerify, CipherSuite,
     ClientHello, ClientKeyExchange, EncryptedRecords, ExtensionEntry, Finished, Group,
     HelloExtensions, KeyShare, Message, NewSessionTicket, NotTls, ServerHello, ServerKeyExchange,
     SigScheme, Sslv2ClientHello, Unknown, Version,
 };
+pub(crate) use show::hex;
 
 use serde::Serialize;
 use std::time::Duration;
@@ -83,7 +96,7 @@ pub struct Transcript {
 impl Transcript {
     /// Decode recorded chunks. Never panics, bounded work and memory.
     pub fn decode(chunks: &[Chunk]) -> Transcript {
-        let mut d = record::Decoder::default();
+        let mut d = walk::Walk::new(false);
         for c in chunks {
             d.feed(c);
         }

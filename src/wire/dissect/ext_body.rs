@@ -1,13 +1,20 @@
-//! Extension bodies, one layout per extension type.
+//! Extension bodies, one layout per extension type: each arm reads the body once,
+//! fills the typed [`HelloExtensions`] and records the fields.
 
 use super::*;
 
+/// Peer strings in the typed view (the JSON) are cut after this many bytes.
+const TYPED_STR: usize = 255;
+
+/// One extension body: typed fields into `ext`, recorded fields into `o`; returns the
+/// one-line value of the extension, or `None` when the body does not parse.
 pub(super) fn ext_body(
     b: &mut Cur<'_>,
     o: &mut Out,
     d: u8,
     code: u16,
     ctx: ExtCtx,
+    ext: &mut HelloExtensions,
 ) -> Option<String> {
     let client = ctx == ExtCtx::Client;
     let (_, rfc) = ext_doc(code, ctx);
@@ -36,7 +43,10 @@ pub(super) fn ext_body(
                 let es = l.pos;
                 let kind = l.u8()?;
                 let n = l.vec(2)?;
-                let v = clean(n.bytes());
+                if kind == 0 && ext.server_name.is_none() {
+                    ext.server_name = Some(escape(n.bytes(), TYPED_STR));
+                }
+                let v = escape(n.bytes(), MAX_STR);
                 o.push(
                     d,
                     if kind == 0 { "host_name" } else { "name" },
@@ -56,6 +66,7 @@ pub(super) fn ext_body(
         1 => {
             let s = b.pos;
             let m = b.u8()?;
+            ext.max_fragment_length = Some(m);
             let v = match m {
                 1..=4 => format!("2^{} ({} bytes)", 8 + m, 1u32 << (8 + m)),
                 _ => format!("{m}"),
@@ -71,6 +82,7 @@ pub(super) fn ext_body(
             Some(v)
         }
         5 => {
+            ext.status_request = true;
             if b.is_empty() {
                 return Some("empty (a status will be stapled)".into());
             }
@@ -122,14 +134,9 @@ pub(super) fn ext_body(
         }
         10 => {
             let l = list(b, o, d, 2, "named_group_list", rfc)?;
-            Some(summary(&u16_children(
-                o,
-                d,
-                l,
-                "named_group_list",
-                group_value,
-                group_doc,
-            )))
+            let (v, sum) = u16_children(o, d, l, "named_group_list", group_value, group_doc);
+            ext.supported_groups = Some(v.into_iter().map(Group).collect());
+            Some(sum)
         }
         11 => {
             let l = list(b, o, d, 1, "ec_point_format_list", rfc)?;
@@ -142,11 +149,12 @@ pub(super) fn ext_body(
                     "A point encoding the sender can parse.",
                 ))
             })?;
+            ext.ec_point_formats = Some(v.clone());
             Some(summary(&v))
         }
         13 | 50 => {
             let l = list(b, o, d, 2, "supported_signature_algorithms", rfc)?;
-            Some(summary(&u16_children(
+            let (v, sum) = u16_children(
                 o,
                 d,
                 l,
@@ -157,7 +165,14 @@ pub(super) fn ext_body(
                     "A signature scheme (algorithm + hash) the sender accepts.",
                     rfc,
                 ),
-            )))
+            );
+            let v = Some(v.into_iter().map(SigScheme).collect());
+            if code == 13 {
+                ext.signature_algorithms = v;
+            } else {
+                ext.signature_algorithms_cert = v;
+            }
+            Some(sum)
         }
         16 => {
             let l = list(b, o, d, 2, "protocol_name_list", rfc)?;
@@ -166,13 +181,22 @@ pub(super) fn ext_body(
             } else {
                 "The application protocol the server selected."
             };
+            let mut typed = Vec::new();
             let v = entries(o, d, l, "protocol_name_list", rfc, |l| {
-                let name = clean(l.vec(1)?.bytes());
+                let raw = l.vec(1)?.bytes();
+                typed.push(escape(raw, TYPED_STR));
+                let name = escape(raw, MAX_STR);
                 Some((name.clone(), name, meaning))
             })?;
+            ext.alpn = Some(typed);
             Some(summary(&v))
         }
+        18 => {
+            ext.signed_certificate_timestamp = true;
+            generic(b, o, d, rfc)
+        }
         21 => {
+            ext.padding_len = Some(b.rem());
             let zero = b.bytes().iter().all(|x| *x == 0);
             let v = format!(
                 "{}{}",
@@ -198,14 +222,17 @@ pub(super) fn ext_body(
         }
         27 => {
             let l = list(b, o, d, 1, "algorithms", rfc)?;
-            Some(summary(&u16_children(
+            let (v, sum) = u16_children(
                 o,
                 d,
                 l,
                 "algorithms",
                 |x| format!("{} ({x})", names::cert_compression_name(x)),
                 |_| ("A certificate compression algorithm.", rfc),
-            )))
+            );
+            ext.compress_certificate =
+                Some(v.into_iter().map(names::cert_compression_name).collect());
+            Some(sum)
         }
         28 => {
             let l = o.read(
@@ -217,9 +244,12 @@ pub(super) fn ext_body(
                 "Largest record plaintext the sender accepts.",
                 rfc,
             )?;
+            ext.record_size_limit = Some(l);
             Some(bytes_n(usize::from(l)))
         }
         35 => {
+            ext.session_ticket = true;
+            ext.session_ticket_len = Some(b.rem());
             if b.is_empty() {
                 return Some(if client {
                     "empty (asks for a ticket)".into()
@@ -252,6 +282,7 @@ pub(super) fn ext_body(
                 Some((v, String::new(), m))
             })?
             .len();
+            ext.psk_identities = Some(n);
             let bs = list(b, o, d, 2, "binders", rfc)?;
             entries(o, d, bs, "binders", rfc, |bs| {
                 let x = bs.vec(1)?;
@@ -275,9 +306,14 @@ pub(super) fn ext_body(
                 "Index of the client's PSK identity the server accepted.",
                 rfc,
             )?;
+            ext.psk_selected_identity = Some(i);
             Some(format!("identity {i} selected"))
         }
-        42 if ctx == ExtCtx::Ticket => {
+        42 if ctx != ExtCtx::Ticket => {
+            ext.early_data = true;
+            generic(b, o, d, rfc)
+        }
+        42 => {
             let m = o.read(
                 b,
                 d,
@@ -291,7 +327,7 @@ pub(super) fn ext_body(
         }
         43 if client => {
             let l = list(b, o, d, 1, "versions", rfc)?;
-            Some(summary(&u16_children(
+            let (v, sum) = u16_children(
                 o,
                 d,
                 l,
@@ -302,7 +338,9 @@ pub(super) fn ext_body(
                     "A version the client supports.",
                     rfc,
                 ),
-            )))
+            );
+            ext.supported_versions = Some(v.into_iter().map(Version).collect());
+            Some(sum)
         }
         43 => {
             let v = o.read(
@@ -314,9 +352,11 @@ pub(super) fn ext_body(
                 "The negotiated version; overrides legacy_version.",
                 rfc,
             )?;
+            ext.selected_version = Some(Version(v));
             Some(short_name(&version_value(v)))
         }
         44 => {
+            ext.cookie = true;
             let k = o.opaque(
                 b,
                 d,
@@ -339,6 +379,7 @@ pub(super) fn ext_body(
                 };
                 Some((format!("{n} ({m})"), n, meaning))
             })?;
+            ext.psk_key_exchange_modes = Some(v.clone());
             Some(summary(&v))
         }
         47 => {
@@ -362,39 +403,62 @@ pub(super) fn ext_body(
                 "The group the client must send a key share for in its second ClientHello.",
                 rfc,
             )?;
+            ext.selected_group = Some(Group(g));
             Some(format!("selected group {}", names::group_name(g)))
         }
         51 if client => {
             let mut l = list(b, o, d, 2, "client_shares", rfc)?;
             let mut v = Vec::new();
+            let mut shares = Vec::new();
             while !l.is_empty() {
                 let p = l.pos;
                 let mut t = l;
                 let g = t.u16()?;
                 let k = t.vec(2)?;
-                let gn = names::group_name(g);
-                o.push(
-                    d,
-                    format!("client_shares[{}]", v.len()),
-                    t.span(p),
-                    format!("{gn}, {}-byte key", k.rem()),
-                    "One ephemeral public key (KeyShareEntry).",
-                    rfc,
-                );
-                key_share_children(o, d.saturating_add(1), p, g, &k, rfc);
+                if o.on {
+                    let gn = names::group_name(g);
+                    o.push(
+                        d,
+                        format!("client_shares[{}]", v.len()),
+                        t.span(p),
+                        format!("{gn}, {}-byte key", k.rem()),
+                        "One ephemeral public key (KeyShareEntry).",
+                        rfc,
+                    );
+                    key_share_children(o, d.saturating_add(1), p, g, &k, rfc);
+                    v.push(gn);
+                }
                 l = t;
-                v.push(gn);
+                shares.push(KeyShare {
+                    group: Group(g),
+                    key_len: k.rem(),
+                });
             }
+            ext.key_shares = Some(shares);
             Some(summary(&v))
         }
         51 => {
             let s = b.pos;
             let g = b.u16()?;
             let k = b.vec(2)?;
+            ext.key_share = Some(KeyShare {
+                group: Group(g),
+                key_len: k.rem(),
+            });
             key_share_children(o, d, s, g, &k, rfc);
             Some(format!("{}, {}-byte key", names::group_name(g), k.rem()))
         }
+        22 | 23 | 49 | 0xfe0d => {
+            match code {
+                22 => ext.encrypt_then_mac = true,
+                23 => ext.extended_master_secret = true,
+                49 => ext.post_handshake_auth = true,
+                _ => ext.encrypted_client_hello = true,
+            }
+            generic(b, o, d, rfc)
+        }
         0xff01 => {
+            ext.renegotiation_info = true;
             let r = o.read(
                 b,
                 d,
@@ -417,23 +481,26 @@ pub(super) fn ext_body(
                 bytes_n(r.rem())
             })
         }
-        _ => {
-            if b.is_empty() {
-                return Some("empty".into());
-            }
-            let n = b.rem();
-            o.push(
-                d,
-                "data",
-                (b.pos, n),
-                preview(b.bytes()),
-                "Extension data.",
-                rfc,
-            );
-            b.pos = b.end;
-            Some(bytes_n(n))
-        }
+        _ => generic(b, o, d, rfc),
     }
+}
+
+/// A body this walk does not break down: one `data` field.
+fn generic(b: &mut Cur<'_>, o: &mut Out, d: u8, rfc: &'static str) -> Option<String> {
+    if b.is_empty() {
+        return Some("empty".into());
+    }
+    let n = b.rem();
+    o.push(
+        d,
+        "data",
+        (b.pos, n),
+        preview(b.bytes()),
+        "Extension data.",
+        rfc,
+    );
+    b.pos = b.end;
+    Some(bytes_n(n))
 }
 
 pub(super) fn key_share_children(

@@ -1,4 +1,7 @@
-//! Extension lists: headers, documentation and shared helpers.
+//! Extension blocks: the walk over a block, the documentation of each extension type
+//! (the registry's meanings and RFC sections), and list helpers shared by the bodies.
+//! The names themselves are in `crate::iana`; a new extension is one arm in
+//! `ext_body` plus its name there (and a line in `ext_doc` for its meaning).
 
 use super::*;
 
@@ -14,9 +17,22 @@ pub(super) enum ExtCtx {
     Ticket,
 }
 
+/// An extension block walked: the typed view, and whether the block's length fit.
+pub(super) struct Block {
+    pub(super) ext: HelloExtensions,
+    /// The declared length fit in what is present (else the typed view is unusable,
+    /// while the recorder still got what could be read).
+    pub(super) fits: bool,
+    /// Bytes left in the enclosing structure after the block.
+    pub(super) after: usize,
+    /// Bytes present after the 2-byte length (less than declared when it does not fit).
+    pub(super) present: usize,
+}
+
 /// The 2-byte extensions length (at `depth`) and each extension (at `depth`, children
-/// one deeper). A block that claims more than is present is dissected as far as it goes.
-pub(super) fn extensions(c: &mut Cur<'_>, o: &mut Out, depth: u8, ctx: ExtCtx) -> Option<()> {
+/// one deeper). A block that claims more than is present is walked as far as it goes.
+/// `None` when not even the length is there.
+pub(super) fn ext_block(c: &mut Cur<'_>, o: &mut Out, depth: u8, ctx: ExtCtx) -> Option<Block> {
     let s = c.pos;
     let n = usize::from(c.u16()?);
     let avail = c.rem();
@@ -35,57 +51,85 @@ pub(super) fn extensions(c: &mut Cur<'_>, o: &mut Out, depth: u8, ctx: ExtCtx) -
     );
     let mut blk = Cur::new(c.raw, c.pos, c.pos + n.min(avail));
     c.pos = blk.end;
-    let mut ok = true;
+    let mut ext = HelloExtensions::default();
     while !blk.is_empty() {
         let es = blk.pos;
         let mut t = blk;
         let (Some(code), Some(body)) = (t.u16(), t.vec(2)) else {
-            ok = false;
+            ext.malformed.push("extensions block truncated".into());
+            // A truncated last extension is left to the caller's gap filler.
+            c.pos = blk.pos;
             break;
         };
         blk = t;
-        ext_one(o, depth, es, code, body, ctx);
+        ext_one(o, depth, es, code, body, ctx, &mut ext);
     }
-    // A truncated last extension is left to the caller's gap filler.
-    c.pos = if ok { c.pos } else { blk.pos };
-    ok.then_some(())
+    Some(Block {
+        ext,
+        fits: n <= avail,
+        after: avail.saturating_sub(n),
+        present: avail,
+    })
 }
 
-pub(super) fn ext_one(o: &mut Out, depth: u8, start: usize, code: u16, body: Cur<'_>, ctx: ExtCtx) {
+/// One extension: its entry in the typed list, its typed fields, and its recorded
+/// header and body.
+pub(super) fn ext_one(
+    o: &mut Out,
+    depth: u8,
+    start: usize,
+    code: u16,
+    body: Cur<'_>,
+    ctx: ExtCtx,
+    ext: &mut HelloExtensions,
+) {
     let name = names::extension_name(code);
-    let (meaning, rfc) = ext_doc(code, ctx);
+    ext.extensions.push(ExtensionEntry {
+        name: name.clone(),
+        code,
+        len: body.rem(),
+    });
     let d = depth.saturating_add(1);
-    let idx = o.push(
-        depth,
-        format!("extension {name}"),
-        (start, 4 + body.rem()),
-        "",
-        meaning,
-        rfc,
-    );
-    o.push(
-        d,
-        "type",
-        (start, 2),
-        format!("{name} ({code})"),
-        "Extension type, from the IANA TLS ExtensionType registry.",
-        "RFC 8446 §4.2",
-    );
-    o.push(
-        d,
-        "length",
-        (start + 2, 2),
-        bytes_n(body.rem()),
-        "Length of the extension data.",
-        "RFC 8446 §4.2",
-    );
+    let mut idx = None;
+    if o.on {
+        let (meaning, rfc) = ext_doc(code, ctx);
+        idx = o.push(
+            depth,
+            format!("extension {name}"),
+            (start, 4 + body.rem()),
+            "",
+            meaning,
+            rfc,
+        );
+        o.push(
+            d,
+            "type",
+            (start, 2),
+            format!("{name} ({code})"),
+            "Extension type, from the IANA TLS ExtensionType registry.",
+            "RFC 8446 §4.2",
+        );
+        o.push(
+            d,
+            "length",
+            (start + 2, 2),
+            bytes_n(body.rem()),
+            "Length of the extension data.",
+            "RFC 8446 §4.2",
+        );
+    }
     let mut b = body;
-    let value = match ext_body(&mut b, o, d, code, ctx) {
+    let value = match ext_body(&mut b, o, d, code, ctx, ext) {
         Some(v) => {
             o.trailing(d, &b);
             v
         }
         None => {
+            // The typed view only flags what it reads; flags such as status_request
+            // or cookie are set whatever their body holds.
+            if !matches!(code, 5 | 42 | 44 | 47 | 0xff01) {
+                ext.malformed.push(name);
+            }
             o.malformed(d, &b);
             "malformed".into()
         }
@@ -275,7 +319,7 @@ pub(super) fn ext_doc(code: u16, ctx: ExtCtx) -> (&'static str, &'static str) {
     }
 }
 
-/// Children for each u16 of a list; returns their short names.
+/// Children for each u16 of a list: the values, and (recording) their summary.
 pub(super) fn u16_children(
     o: &mut Out,
     d: u8,
@@ -283,25 +327,23 @@ pub(super) fn u16_children(
     name: &str,
     value: fn(u16) -> String,
     doc: impl Fn(u16) -> (&'static str, &'static str),
-) -> Vec<String> {
+) -> (Vec<u16>, String) {
     let mut v = Vec::new();
+    let mut short = Vec::new();
     while l.rem() >= 2 {
         let p = l.pos;
         let Some(x) = l.u16() else { break };
-        let (m, rfc) = doc(x);
-        let full = value(x);
-        o.push(
-            d,
-            format!("{name}[{}]", v.len()),
-            (p, 2),
-            full.clone(),
-            m,
-            rfc,
-        );
-        v.push(short_name(&full));
+        if o.on {
+            let (m, rfc) = doc(x);
+            let full = value(x);
+            short.push(short_name(&full));
+            o.push(d, format!("{name}[{}]", v.len()), (p, 2), full, m, rfc);
+        }
+        v.push(x);
     }
     o.trailing(d, &l);
-    v
+    let sum = if o.on { summary(&short) } else { String::new() };
+    (v, sum)
 }
 
 /// Open a list with a `w`-byte length prefix: the prefix becomes a `length` child, and
