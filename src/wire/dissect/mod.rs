@@ -34,7 +34,7 @@ mod key_exchange;
 mod other;
 mod record;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod values;
 
 use certificate::*;
