@@ -27,6 +27,7 @@ mod show;
 #[cfg(test)]
 mod tests;
 mod walk;
+pub mod write;
 
 pub use dissect::{HRR_RANDOM, decode_handshake_message};
 pub(crate) use framing::{Frame, HsFrame, HsStream, MAX_HANDSHAKE, RecordStream};
