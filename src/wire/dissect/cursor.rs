@@ -216,6 +216,20 @@ impl Out {
             fields,
         }
     }
+    /// Fill in a field pushed before its contents were walked: value, meaning, RFC.
+    pub(crate) fn describe(
+        &mut self,
+        i: Option<usize>,
+        v: String,
+        meaning: &str,
+        rfc: &'static str,
+    ) {
+        if let Some(f) = i.and_then(|i| self.f.get_mut(i)) {
+            f.value = v;
+            f.meaning = meaning.into();
+            f.rfc = rfc;
+        }
+    }
     pub(crate) fn set_value(&mut self, i: Option<usize>, v: String) {
         if let Some(f) = i.and_then(|i| self.f.get_mut(i)) {
             f.value = v;

@@ -15,10 +15,11 @@ pub(super) fn ext_body(
     code: u16,
     ctx: ExtCtx,
     ext: &mut HelloExtensions,
+    doc: &mut Doc,
 ) -> Option<String> {
     let client = ctx == ExtCtx::Client;
-    let (_, rfc) = ext_doc(code, ctx);
     if names::is_grease(code) {
+        let rfc = doc.set(("GREASE: a reserved extension with no meaning, sent so servers stay tolerant of unknown extensions.", "RFC 8701"));
         if !b.is_empty() {
             o.push(
                 d,
@@ -34,6 +35,18 @@ pub(super) fn ext_body(
     }
     match code {
         0 => {
+            let rfc = doc.set(if client {
+                (
+                    "Server Name Indication: the host name the client wants, so one address can \
+                     serve many sites (sent in the clear).",
+                    "RFC 6066 §3",
+                )
+            } else {
+                (
+                    "Empty: the server acknowledges it used the client's server_name.",
+                    "RFC 6066 §3",
+                )
+            });
             if b.is_empty() {
                 return Some("empty (acknowledged)".into());
             }
@@ -64,6 +77,10 @@ pub(super) fn ext_body(
             Some(first.unwrap_or_default())
         }
         1 => {
+            let rfc = doc.set((
+                "Asks for smaller records (512 to 4096 bytes) for constrained clients.",
+                "RFC 6066 §4",
+            ));
             let s = b.pos;
             let m = b.u8()?;
             ext.max_fragment_length = Some(m);
@@ -82,6 +99,18 @@ pub(super) fn ext_body(
             Some(v)
         }
         5 => {
+            let rfc = doc.set(if ctx == ExtCtx::CertEntry {
+                (
+                    "The stapled OCSP response for this certificate.",
+                    "RFC 8446 §4.4.2.1",
+                )
+            } else {
+                (
+                    "OCSP stapling: the client asks the server to include a fresh revocation \
+                     status for its certificate.",
+                    "RFC 6066 §8",
+                )
+            });
             ext.status_request = true;
             if b.is_empty() {
                 return Some("empty (a status will be stapled)".into());
@@ -133,12 +162,29 @@ pub(super) fn ext_body(
             Some("OCSP stapling requested".into())
         }
         10 => {
+            let rfc = doc.set(if client {
+                (
+                    "Groups (curves / finite fields / hybrids) the client supports for key \
+                     exchange, most preferred first.",
+                    "RFC 8446 §4.2.7",
+                )
+            } else {
+                (
+                    "The server's supported groups, for the client to use next time.",
+                    "RFC 8446 §4.2.7",
+                )
+            });
             let l = list(b, o, d, 2, "named_group_list", rfc)?;
             let (v, sum) = u16_children(o, d, l, "named_group_list", group_value, group_doc);
             ext.supported_groups = Some(v.into_iter().map(Group).collect());
             Some(sum)
         }
         11 => {
+            let rfc = doc.set((
+                "EC point encodings the sender can parse (TLS <= 1.2); only uncompressed \
+                 remains in use.",
+                "RFC 8422 §5.1.2",
+            ));
             let l = list(b, o, d, 1, "ec_point_format_list", rfc)?;
             let v = entries(o, d, l, "ec_point_format_list", rfc, |l| {
                 let f = l.u8()?;
@@ -153,6 +199,19 @@ pub(super) fn ext_body(
             Some(summary(&v))
         }
         13 | 50 => {
+            let rfc = doc.set(if code == 13 {
+                (
+                    "Signature schemes the sender accepts in signatures of the handshake \
+                     (CertificateVerify, ServerKeyExchange).",
+                    "RFC 8446 §4.2.3",
+                )
+            } else {
+                (
+                    "Signature schemes the sender accepts in certificates, if different from \
+                     signature_algorithms.",
+                    "RFC 8446 §4.2.3",
+                )
+            });
             let l = list(b, o, d, 2, "supported_signature_algorithms", rfc)?;
             let (v, sum) = u16_children(
                 o,
@@ -175,6 +234,18 @@ pub(super) fn ext_body(
             Some(sum)
         }
         16 => {
+            let rfc = doc.set(if client {
+                (
+                    "ALPN: the application protocols the client can speak (h2, http/1.1, ...), \
+                     chosen inside the handshake.",
+                    "RFC 7301 §3.1",
+                )
+            } else {
+                (
+                    "ALPN: the one application protocol the server chose.",
+                    "RFC 7301 §3.1",
+                )
+            });
             let l = list(b, o, d, 2, "protocol_name_list", rfc)?;
             let meaning = if client {
                 "An application protocol the client offers (IANA ALPN id)."
@@ -192,10 +263,20 @@ pub(super) fn ext_body(
             Some(summary(&v))
         }
         18 => {
+            let rfc = doc.set((
+                "Certificate Transparency: signed certificate timestamps (requested, or \
+                 delivered).",
+                "RFC 6962",
+            ));
             ext.signed_certificate_timestamp = true;
             generic(b, o, d, rfc)
         }
         21 => {
+            let rfc = doc.set((
+                "Padding to move the ClientHello out of a size range some middleboxes \
+                 mishandle.",
+                "RFC 7685 §3",
+            ));
             ext.padding_len = Some(b.rem());
             let zero = b.bytes().iter().all(|x| *x == 0);
             let v = format!(
@@ -221,6 +302,10 @@ pub(super) fn ext_body(
             Some(v)
         }
         27 => {
+            let rfc = doc.set((
+                "Certificate compression algorithms the sender accepts.",
+                "RFC 8879 §3",
+            ));
             let l = list(b, o, d, 1, "algorithms", rfc)?;
             let (v, sum) = u16_children(
                 o,
@@ -235,6 +320,10 @@ pub(super) fn ext_body(
             Some(sum)
         }
         28 => {
+            let rfc = doc.set((
+                "Largest record the sender is willing to receive.",
+                "RFC 8449 §4",
+            ));
             let l = o.read(
                 b,
                 d,
@@ -248,6 +337,18 @@ pub(super) fn ext_body(
             Some(bytes_n(usize::from(l)))
         }
         35 => {
+            let rfc = doc.set(if client {
+                (
+                    "Session ticket: empty asks for a ticket; non-empty presents one to resume \
+                     (TLS <= 1.2).",
+                    "RFC 5077 §3.2",
+                )
+            } else {
+                (
+                    "The server will send a NewSessionTicket (TLS <= 1.2).",
+                    "RFC 5077 §3.2",
+                )
+            });
             ext.session_ticket = true;
             ext.session_ticket_len = Some(b.rem());
             if b.is_empty() {
@@ -269,195 +370,52 @@ pub(super) fn ext_body(
             b.pos = b.end;
             Some(format!("ticket, {v}"))
         }
-        41 if client => {
-            let ids = list(b, o, d, 2, "identities", rfc)?;
-            let n = entries(o, d, ids, "identities", rfc, |ids| {
-                let id = ids.vec(2)?;
-                let age = ids.u32()?;
-                let v = format!(
-                    "{} identity, obfuscated_ticket_age 0x{age:08x}",
-                    bytes_n(id.rem())
-                );
-                let m = "A PSK label (usually a ticket) and its age plus ticket_age_add.";
-                Some((v, String::new(), m))
-            })?
-            .len();
-            ext.psk_identities = Some(n);
-            let bs = list(b, o, d, 2, "binders", rfc)?;
-            entries(o, d, bs, "binders", rfc, |bs| {
-                let x = bs.vec(1)?;
-                let m = "HMAC over the ClientHello so far with a key from the PSK: proves the \
-                         client holds the PSK.";
-                Some((bytes_n(x.rem()), String::new(), m))
-            })?;
-            Some(if n == 1 {
-                "1 identity".into()
-            } else {
-                format!("{n} identities")
-            })
-        }
-        41 => {
-            let i = o.read(
-                b,
-                d,
-                "selected_identity",
-                |b| b.u16(),
-                |i| format!("{i}"),
-                "Index of the client's PSK identity the server accepted.",
-                rfc,
-            )?;
-            ext.psk_selected_identity = Some(i);
-            Some(format!("identity {i} selected"))
-        }
-        42 if ctx != ExtCtx::Ticket => {
-            ext.early_data = true;
-            generic(b, o, d, rfc)
-        }
-        42 => {
-            let m = o.read(
-                b,
-                d,
-                "max_early_data_size",
-                |b| b.u32(),
-                |m| format!("{m} bytes"),
-                "Most 0-RTT data the client may send with this ticket.",
-                rfc,
-            )?;
-            Some(format!("max {m} bytes"))
-        }
-        43 if client => {
-            let l = list(b, o, d, 1, "versions", rfc)?;
-            let (v, sum) = u16_children(
-                o,
-                d,
-                l,
-                "versions",
-                version_value,
-                or_grease(
-                    "GREASE: a meaningless version.",
-                    "A version the client supports.",
-                    rfc,
-                ),
-            );
-            ext.supported_versions = Some(v.into_iter().map(Version).collect());
-            Some(sum)
-        }
-        43 => {
-            let v = o.read(
-                b,
-                d,
-                "selected_version",
-                |b| b.u16(),
-                version_value,
-                "The negotiated version; overrides legacy_version.",
-                rfc,
-            )?;
-            ext.selected_version = Some(Version(v));
-            Some(short_name(&version_value(v)))
-        }
-        44 => {
-            ext.cookie = true;
-            let k = o.opaque(
-                b,
-                d,
-                2,
-                "cookie",
-                "Opaque server state, echoed back verbatim.",
-                rfc,
-            )?;
-            Some(bytes_n(k.rem()))
-        }
-        45 => {
-            let l = list(b, o, d, 1, "ke_modes", rfc)?;
-            let v = entries(o, d, l, "ke_modes", rfc, |l| {
-                let m = l.u8()?;
-                let n = names::psk_mode_name(m);
-                let meaning = if m == 1 {
-                    "PSK with (EC)DHE: resumption keeps forward secrecy."
-                } else {
-                    "A PSK key exchange mode."
-                };
-                Some((format!("{n} ({m})"), n, meaning))
-            })?;
-            ext.psk_key_exchange_modes = Some(v.clone());
-            Some(summary(&v))
-        }
-        47 => {
-            let n = distinguished_names(
+        41..=45 | 47..=49 | 51 => tls13_body(b, o, d, code, ctx, ext, doc),
+        22 => {
+            ext.encrypt_then_mac = true;
+            generic(
                 b,
                 o,
                 d,
-                "authorities",
-                "DER distinguished names of acceptable CAs.",
-                rfc,
-            )?;
-            Some(format!("{n} CAs"))
+                doc.set((
+                    "Encrypt-then-MAC for CBC suites (TLS <= 1.2): MAC the ciphertext, closing \
+                     padding oracles.",
+                    "RFC 7366",
+                )),
+            )
         }
-        51 if ctx == ExtCtx::HelloRetry => {
-            let g = o.read(
+        23 => {
+            ext.extended_master_secret = true;
+            generic(
                 b,
+                o,
                 d,
-                "selected_group",
-                |b| b.u16(),
-                group_value,
-                "The group the client must send a key share for in its second ClientHello.",
-                rfc,
-            )?;
-            ext.selected_group = Some(Group(g));
-            Some(format!("selected group {}", names::group_name(g)))
+                doc.set((
+                    "Extended master secret: binds the master secret to the whole handshake \
+                     (fixes the triple-handshake attack).",
+                    "RFC 7627 §5.1",
+                )),
+            )
         }
-        51 if client => {
-            let mut l = list(b, o, d, 2, "client_shares", rfc)?;
-            let mut v = Vec::new();
-            let mut shares = Vec::new();
-            while !l.is_empty() {
-                let p = l.pos;
-                let mut t = l;
-                let g = t.u16()?;
-                let k = t.vec(2)?;
-                if o.on {
-                    let gn = names::group_name(g);
-                    o.push(
-                        d,
-                        format!("client_shares[{}]", v.len()),
-                        t.span(p),
-                        format!("{gn}, {}-byte key", k.rem()),
-                        "One ephemeral public key (KeyShareEntry).",
-                        rfc,
-                    );
-                    key_share_children(o, d.saturating_add(1), p, g, &k, rfc);
-                    v.push(gn);
-                }
-                l = t;
-                shares.push(KeyShare {
-                    group: Group(g),
-                    key_len: k.rem(),
-                });
-            }
-            ext.key_shares = Some(shares);
-            Some(summary(&v))
-        }
-        51 => {
-            let s = b.pos;
-            let g = b.u16()?;
-            let k = b.vec(2)?;
-            ext.key_share = Some(KeyShare {
-                group: Group(g),
-                key_len: k.rem(),
-            });
-            key_share_children(o, d, s, g, &k, rfc);
-            Some(format!("{}, {}-byte key", names::group_name(g), k.rem()))
-        }
-        22 | 23 | 49 | 0xfe0d => {
-            match code {
-                22 => ext.encrypt_then_mac = true,
-                23 => ext.extended_master_secret = true,
-                49 => ext.post_handshake_auth = true,
-                _ => ext.encrypted_client_hello = true,
-            }
-            generic(b, o, d, rfc)
+        0xfe0d => {
+            ext.encrypted_client_hello = true;
+            generic(
+                b,
+                o,
+                d,
+                doc.set((
+                    "Encrypted Client Hello: the real ClientHello (with the true SNI) encrypted \
+                     to the server's ECH key.",
+                    "draft-ietf-tls-esni",
+                )),
+            )
         }
         0xff01 => {
+            let rfc = doc.set((
+                "Secure renegotiation: ties a renegotiation to the connection it happens on \
+                 (empty in an initial handshake).",
+                "RFC 5746 §3.2",
+            ));
             ext.renegotiation_info = true;
             let r = o.read(
                 b,
@@ -481,12 +439,12 @@ pub(super) fn ext_body(
                 bytes_n(r.rem())
             })
         }
-        _ => generic(b, o, d, rfc),
+        _ => generic(b, o, d, doc.rfc),
     }
 }
 
 /// A body this walk does not break down: one `data` field.
-fn generic(b: &mut Cur<'_>, o: &mut Out, d: u8, rfc: &'static str) -> Option<String> {
+pub(super) fn generic(b: &mut Cur<'_>, o: &mut Out, d: u8, rfc: &'static str) -> Option<String> {
     if b.is_empty() {
         return Some("empty".into());
     }
@@ -501,31 +459,4 @@ fn generic(b: &mut Cur<'_>, o: &mut Out, d: u8, rfc: &'static str) -> Option<Str
     );
     b.pos = b.end;
     Some(bytes_n(n))
-}
-
-pub(super) fn key_share_children(
-    o: &mut Out,
-    d: u8,
-    s: usize,
-    g: u16,
-    k: &Cur<'_>,
-    rfc: &'static str,
-) {
-    o.push(
-        d,
-        "group",
-        (s, 2),
-        group_value(g),
-        "The group this key is on.",
-        rfc,
-    );
-    o.push(
-        d,
-        "key_exchange",
-        (s + 2, 2 + k.rem()),
-        bytes_n(k.rem()),
-        "The ephemeral public key (an EC point, an X25519 value, or an ML-KEM key / \
-         ciphertext).",
-        rfc,
-    );
 }

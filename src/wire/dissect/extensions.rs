@@ -1,7 +1,8 @@
-//! Extension blocks: the walk over a block, the documentation of each extension type
-//! (the registry's meanings and RFC sections), and list helpers shared by the bodies.
-//! The names themselves are in `crate::iana`; a new extension is one arm in
-//! `ext_body` plus its name there (and a line in `ext_doc` for its meaning).
+//! Extension blocks: the walk over a block, each extension's header, and list helpers
+//! shared by the bodies. Adding an extension is one arm in `ext_body` (or `ext13` for
+//! the TLS 1.3 ones), which documents, reads, types and records it, plus its name in
+//! `crate::iana::extension_name`; the writer can send any extension as `Ext::Raw`
+//! before it gets a variant of its own.
 
 use super::*;
 
@@ -90,36 +91,33 @@ pub(super) fn ext_one(
         len: body.rem(),
     });
     let d = depth.saturating_add(1);
-    let mut idx = None;
-    if o.on {
-        let (meaning, rfc) = ext_doc(code, ctx);
-        idx = o.push(
-            depth,
-            format!("extension {name}"),
-            (start, 4 + body.rem()),
-            "",
-            meaning,
-            rfc,
-        );
-        o.push(
-            d,
-            "type",
-            (start, 2),
-            format!("{name} ({code})"),
-            "Extension type, from the IANA TLS ExtensionType registry.",
-            "RFC 8446 §4.2",
-        );
-        o.push(
-            d,
-            "length",
-            (start + 2, 2),
-            bytes_n(body.rem()),
-            "Length of the extension data.",
-            "RFC 8446 §4.2",
-        );
-    }
+    let idx = o.push(
+        depth,
+        format!("extension {name}"),
+        (start, 4 + body.rem()),
+        "",
+        "",
+        "",
+    );
+    o.push(
+        d,
+        "type",
+        (start, 2),
+        format!("{name} ({code})"),
+        "Extension type, from the IANA TLS ExtensionType registry.",
+        "RFC 8446 §4.2",
+    );
+    o.push(
+        d,
+        "length",
+        (start + 2, 2),
+        bytes_n(body.rem()),
+        "Length of the extension data.",
+        "RFC 8446 §4.2",
+    );
     let mut b = body;
-    let value = match ext_body(&mut b, o, d, code, ctx, ext) {
+    let mut doc = Doc::default();
+    let value = match ext_body(&mut b, o, d, code, ctx, ext, &mut doc) {
         Some(v) => {
             o.trailing(d, &b);
             v
@@ -134,188 +132,33 @@ pub(super) fn ext_one(
             "malformed".into()
         }
     };
-    o.set_value(idx, value);
+    o.describe(idx, value, doc.meaning, doc.rfc);
 }
 
-pub(super) fn ext_doc(code: u16, ctx: ExtCtx) -> (&'static str, &'static str) {
-    let client = ctx == ExtCtx::Client;
-    if names::is_grease(code) {
-        return (
-            "GREASE: a reserved extension with no meaning, sent so servers stay tolerant \
-             of unknown extensions.",
-            "RFC 8701",
-        );
-    }
-    match code {
-        0 if client => (
-            "Server Name Indication: the host name the client wants, so one address can \
-             serve many sites (sent in the clear).",
-            "RFC 6066 §3",
-        ),
-        0 => (
-            "Empty: the server acknowledges it used the client's server_name.",
-            "RFC 6066 §3",
-        ),
-        1 => (
-            "Asks for smaller records (512 to 4096 bytes) for constrained clients.",
-            "RFC 6066 §4",
-        ),
-        5 if ctx == ExtCtx::CertEntry => (
-            "The stapled OCSP response for this certificate.",
-            "RFC 8446 §4.4.2.1",
-        ),
-        5 => (
-            "OCSP stapling: the client asks the server to include a fresh revocation \
-             status for its certificate.",
-            "RFC 6066 §8",
-        ),
-        10 if client => (
-            "Groups (curves / finite fields / hybrids) the client supports for key \
-             exchange, most preferred first.",
-            "RFC 8446 §4.2.7",
-        ),
-        10 => (
-            "The server's supported groups, for the client to use next time.",
-            "RFC 8446 §4.2.7",
-        ),
-        11 => (
-            "EC point encodings the sender can parse (TLS <= 1.2); only uncompressed \
-             remains in use.",
-            "RFC 8422 §5.1.2",
-        ),
-        13 => (
-            "Signature schemes the sender accepts in signatures of the handshake \
-             (CertificateVerify, ServerKeyExchange).",
-            "RFC 8446 §4.2.3",
-        ),
-        50 => (
-            "Signature schemes the sender accepts in certificates, if different from \
-             signature_algorithms.",
-            "RFC 8446 §4.2.3",
-        ),
-        16 if client => (
-            "ALPN: the application protocols the client can speak (h2, http/1.1, ...), \
-             chosen inside the handshake.",
-            "RFC 7301 §3.1",
-        ),
-        16 => (
-            "ALPN: the one application protocol the server chose.",
-            "RFC 7301 §3.1",
-        ),
-        18 => (
-            "Certificate Transparency: signed certificate timestamps (requested, or \
-             delivered).",
-            "RFC 6962",
-        ),
-        21 => (
-            "Padding to move the ClientHello out of a size range some middleboxes \
-             mishandle.",
-            "RFC 7685 §3",
-        ),
-        22 => (
-            "Encrypt-then-MAC for CBC suites (TLS <= 1.2): MAC the ciphertext, closing \
-             padding oracles.",
-            "RFC 7366",
-        ),
-        23 => (
-            "Extended master secret: binds the master secret to the whole handshake \
-             (fixes the triple-handshake attack).",
-            "RFC 7627 §5.1",
-        ),
-        27 => (
-            "Certificate compression algorithms the sender accepts.",
-            "RFC 8879 §3",
-        ),
-        28 => (
-            "Largest record the sender is willing to receive.",
-            "RFC 8449 §4",
-        ),
-        35 if client => (
-            "Session ticket: empty asks for a ticket; non-empty presents one to resume \
-             (TLS <= 1.2).",
-            "RFC 5077 §3.2",
-        ),
-        35 => (
-            "The server will send a NewSessionTicket (TLS <= 1.2).",
-            "RFC 5077 §3.2",
-        ),
-        41 if client => (
-            "Pre-shared keys (resumption tickets) offered, each with a binder proving \
-             the client knows the key; always the last extension.",
-            "RFC 8446 §4.2.11",
-        ),
-        41 => (
-            "Which offered PSK the server accepted (resumption).",
-            "RFC 8446 §4.2.11",
-        ),
-        42 if ctx == ExtCtx::Ticket => (
-            "This ticket may be used for 0-RTT early data, up to the given size.",
-            "RFC 8446 §4.2.10",
-        ),
-        42 => (
-            "0-RTT: the client sends (or the server accepts) application data before \
-             the handshake completes (replayable).",
-            "RFC 8446 §4.2.10",
-        ),
-        43 if client => (
-            "The versions the client supports, preferred first; this, not \
-             legacy_version, is how TLS 1.3 is offered.",
-            "RFC 8446 §4.2.1",
-        ),
-        43 => (
-            "The version the server chose (TLS 1.3 and later).",
-            "RFC 8446 §4.2.1",
-        ),
-        44 => (
-            "Cookie: state the server wants echoed in the second ClientHello (e.g. to \
-             check the client's address).",
-            "RFC 8446 §4.2.2",
-        ),
-        45 => (
-            "How pre-shared keys may be used: psk_dhe_ke adds a fresh (EC)DHE for \
-             forward secrecy; psk_ke does not.",
-            "RFC 8446 §4.2.9",
-        ),
-        47 => (
-            "CAs the sender trusts, to help the peer choose a certificate.",
-            "RFC 8446 §4.2.4",
-        ),
-        48 => (
-            "Certificate extension OIDs and values the client certificate must match.",
-            "RFC 8446 §4.2.5",
-        ),
-        49 => (
-            "The client is willing to authenticate after the handshake if asked.",
-            "RFC 8446 §4.2.6",
-        ),
-        51 if ctx == ExtCtx::HelloRetry => (
-            "The group the server wants: the client must retry with a key share for it.",
-            "RFC 8446 §4.2.8",
-        ),
-        51 if client => (
-            "Ephemeral public keys for some groups, sent up front so TLS 1.3 needs one \
-             round trip.",
-            "RFC 8446 §4.2.8",
-        ),
-        51 => (
-            "The server's ephemeral public key, on one of the client's groups; both \
-             shares give the (EC)DHE secret.",
-            "RFC 8446 §4.2.8",
-        ),
-        0xfe0d => (
-            "Encrypted Client Hello: the real ClientHello (with the true SNI) encrypted \
-             to the server's ECH key.",
-            "draft-ietf-tls-esni",
-        ),
-        0xff01 => (
-            "Secure renegotiation: ties a renegotiation to the connection it happens on \
-             (empty in an initial handshake).",
-            "RFC 5746 §3.2",
-        ),
-        _ => (
+/// What an extension is for and where it is specified. Each arm of `ext_body` sets it
+/// (so the documentation of an extension sits beside the code that reads it); the
+/// default is the word for extensions nothing here breaks down.
+pub(super) struct Doc {
+    pub(super) meaning: &'static str,
+    pub(super) rfc: &'static str,
+}
+
+impl Default for Doc {
+    fn default() -> Self {
+        let (meaning, rfc) = (
             "An extension this dissector does not break down.",
             "RFC 8446 §4.2",
-        ),
+        );
+        Doc { meaning, rfc }
+    }
+}
+
+impl Doc {
+    /// Set the documentation; returns the RFC section for the body's fields.
+    pub(super) fn set(&mut self, (meaning, rfc): (&'static str, &'static str)) -> &'static str {
+        self.meaning = meaning;
+        self.rfc = rfc;
+        rfc
     }
 }
 

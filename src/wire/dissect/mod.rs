@@ -27,6 +27,7 @@ use serde::Serialize;
 
 mod certificate;
 mod cursor;
+mod ext13;
 mod ext_body;
 mod extensions;
 mod hello;
@@ -41,6 +42,7 @@ use certificate::*;
 use cursor::u24_at;
 pub(crate) use cursor::{Ctx, Cur, Out};
 use ext_body::*;
+use ext13::*;
 use extensions::*;
 use hello::dissect_message;
 pub use hello::{HRR_RANDOM, decode_handshake_message};
