@@ -91,30 +91,33 @@ pub(super) fn ext_one(
         len: body.rem(),
     });
     let d = depth.saturating_add(1);
-    let idx = o.push(
-        depth,
-        format!("extension {name}"),
-        (start, 4 + body.rem()),
-        "",
-        "",
-        "",
-    );
-    o.push(
-        d,
-        "type",
-        (start, 2),
-        format!("{name} ({code})"),
-        "Extension type, from the IANA TLS ExtensionType registry.",
-        "RFC 8446 §4.2",
-    );
-    o.push(
-        d,
-        "length",
-        (start + 2, 2),
-        bytes_n(body.rem()),
-        "Length of the extension data.",
-        "RFC 8446 §4.2",
-    );
+    let mut idx = None;
+    if o.on {
+        idx = o.push(
+            depth,
+            format!("extension {name}"),
+            (start, 4 + body.rem()),
+            "",
+            "",
+            "",
+        );
+        o.push(
+            d,
+            "type",
+            (start, 2),
+            format!("{name} ({code})"),
+            "Extension type, from the IANA TLS ExtensionType registry.",
+            "RFC 8446 §4.2",
+        );
+        o.push(
+            d,
+            "length",
+            (start + 2, 2),
+            bytes_n(body.rem()),
+            "Length of the extension data.",
+            "RFC 8446 §4.2",
+        );
+    }
     let mut b = body;
     let mut doc = Doc::default();
     let value = match ext_body(&mut b, o, d, code, ctx, ext, &mut doc) {

@@ -84,27 +84,29 @@ pub(crate) fn walk_message(raw: &[u8], ctx: Ctx, o: &mut Out) -> Body {
     let Some(len) = u24_at(raw, 1) else {
         return unknown(t, raw.len().saturating_sub(4));
     };
-    o.push(
-        0,
-        "msg_type",
-        (0, 1),
-        format!("{} ({t})", names::handshake_type_name(t)),
-        "Which handshake message follows.",
-        "RFC 8446 §4",
-    );
-    let avail = raw.len().saturating_sub(4);
-    o.push(
-        0,
-        "length",
-        (1, 3),
-        if len == avail {
-            bytes_n(len)
-        } else {
-            format!("{len} bytes ({avail} present)")
-        },
-        "Length of the message body; a message may span several records.",
-        "RFC 8446 §4",
-    );
+    if o.on {
+        o.push(
+            0,
+            "msg_type",
+            (0, 1),
+            format!("{} ({t})", names::handshake_type_name(t)),
+            "Which handshake message follows.",
+            "RFC 8446 §4",
+        );
+        let avail = raw.len().saturating_sub(4);
+        o.push(
+            0,
+            "length",
+            (1, 3),
+            if len == avail {
+                bytes_n(len)
+            } else {
+                format!("{len} bytes ({avail} present)")
+            },
+            "Length of the message body; a message may span several records.",
+            "RFC 8446 §4",
+        );
+    }
     walk_body(t, &mut Cur::new(raw, 4, 4 + len), o, ctx)
 }
 
