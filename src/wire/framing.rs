@@ -6,6 +6,7 @@
 //! Both are pull-based: push bytes in, then take frames out with `next` until `None`.
 //! A frame borrows the buffer, so nothing is copied on the way through.
 
+use super::dissect::u24_at;
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -246,11 +247,8 @@ impl HsStream {
         }
         let start = self.used;
         let rest = self.buf.get(start..).unwrap_or(&[]);
-        let (&msg_type, l) = rest.split_first()?;
-        let len = match l.get(..3)? {
-            [a, b, c] => usize::from(*a) << 16 | usize::from(*b) << 8 | usize::from(*c),
-            _ => return None,
-        };
+        let msg_type = *rest.first()?;
+        let len = u24_at(rest, 1)?;
         while self.starts.len() > 1 && self.starts.get(1).is_some_and(|s| s.0 <= start) {
             self.starts.pop_front();
         }

@@ -39,8 +39,7 @@ pub(crate) mod tests;
 mod values;
 
 use certificate::*;
-use cursor::u24_at;
-pub(crate) use cursor::{Ctx, Cur, Out};
+pub(crate) use cursor::{Ctx, Cur, Out, u24_at};
 use ext_body::*;
 use ext13::*;
 use extensions::*;
