@@ -4,6 +4,7 @@
 //! terminal; the CLI and the TUI are thin front ends over the same [`report::Report`].
 
 pub mod backend;
+pub mod cancel;
 pub mod certinfo;
 pub mod cli;
 pub mod lab;
@@ -19,5 +20,6 @@ pub mod wire;
 pub mod decrypt;
 pub mod diagnose;
 pub mod diff;
+pub mod explain;
 pub mod export;
 pub mod tui;

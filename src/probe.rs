@@ -1,6 +1,7 @@
 //! One attempt per backend: connect, tap, handshake, decode, classify, report.
 
 use crate::backend::{BackendId, LibView, Verify};
+use crate::cancel::Cancel;
 use crate::certinfo::CertInfo;
 use crate::materials::{InputError, Materials};
 use crate::net::{self, NetError, NetErrorKind};
@@ -48,12 +49,13 @@ impl Prepared {
 /// Run every backend (in parallel, one connection each) and assemble the report.
 pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
     let addrs = net::resolve(&prep.profile.host, prep.profile.port);
+    let cancel = Cancel::new();
     let results = std::thread::scope(|s| {
         let handles: Vec<_> = backends
             .iter()
             .map(|b| {
-                let addrs = &addrs;
-                s.spawn(move || probe_one(prep, addrs, *b))
+                let (addrs, cancel) = (&addrs, &cancel);
+                s.spawn(move || probe_one(prep, addrs, *b, cancel))
             })
             .collect();
         handles
@@ -148,11 +150,13 @@ fn net_error(r: &mut BackendReport, e: &NetError) {
     });
 }
 
-/// One backend, one connection.
+/// One backend, one connection. Cancelling shuts the socket, so the handshake ends at
+/// once with an error instead of running to its timeout.
 pub fn probe_one(
     prep: &Prepared,
     addrs: &Result<Vec<SocketAddr>, NetError>,
     b: BackendId,
+    cancel: &Cancel,
 ) -> BackendReport {
     let backend = b.backend();
     let p = &prep.profile;
@@ -164,6 +168,17 @@ pub fn probe_one(
             return r;
         }
     };
+    if cancel.is_cancelled() {
+        r.error = Some(ErrorReport {
+            kind: ErrorKind::Io,
+            stage: Stage::Setup,
+            alert: None,
+            alert_from: None,
+            message: "cancelled".into(),
+            detail: "the attempt was cancelled before it connected".into(),
+        });
+        return r;
+    }
     let start = Instant::now();
     let conn = match net::connect(addrs, crate::backend::openssl::secs(p.connect_timeout)) {
         Ok(c) => c,
@@ -172,6 +187,7 @@ pub fn probe_one(
             return r;
         }
     };
+    let _watch = cancel.watch(&conn.stream);
     r.timing_ms.connect = Some(ms(start.elapsed()));
     r.address = Some(conn.addr.to_string());
     r.addresses_tried = conn.attempts;

@@ -3,7 +3,9 @@
 
 use std::sync::OnceLock;
 use tlslens::backend::BackendId::{self, NativeTls, Openssl, Rustls};
-use tlslens::diagnose::{Finding, search};
+use tlslens::cancel::Cancel;
+use tlslens::diagnose::Finding;
+use tlslens::explain as search;
 use tlslens::lab::Lab;
 use tlslens::probe::{Prepared, prepare, run};
 use tlslens::report::Report;
@@ -74,7 +76,7 @@ fn legacy_ecdhe_server_needs_level_0_and_rustls_cannot() {
     );
     assert!(f.finding.contains("cannot set the security level"));
     // The stacks disagree once openssl is fixed: reported in both directions as info.
-    let levels = tlslens::diagnose::levels::scan(&prep);
+    let levels = tlslens::explain::levels::scan(&prep, &Cancel::new());
     assert_eq!(tlslens::diagnose::levels::highest_working(&levels), Some(0));
 }
 
@@ -85,7 +87,7 @@ fn legacy_static_rsa_server_keeps_the_default_level() {
     // Least weakening: TLS 1.1 (the server's best), no level change.
     assert_eq!(f.suggest.as_ref().unwrap().as_flags(), "--min-tls 1.1");
     fix_works(&prep, NativeTls, f);
-    let levels = tlslens::diagnose::levels::scan(&prep);
+    let levels = tlslens::explain::levels::scan(&prep, &Cancel::new());
     assert_eq!(tlslens::diagnose::levels::highest_working(&levels), Some(2));
 }
 

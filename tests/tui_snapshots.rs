@@ -78,7 +78,8 @@ fn connect(app: &mut App, real: &str, action: Action) {
             } => {
                 prepared.profile.port = real_addr.port();
                 let addrs = tlslens::net::resolve("127.0.0.1", real_addr.port());
-                let report = tlslens::probe::probe_one(&prepared, &addrs, backend);
+                let report =
+                    tlslens::probe::probe_one(&prepared, &addrs, backend, &Default::default());
                 queue.extend(app.update(Action::ProbeDone {
                     attempt,
                     report: Box::new(scrub(report, fixed_port)),
@@ -90,7 +91,8 @@ fn connect(app: &mut App, real: &str, action: Action) {
                 reports,
             } => {
                 prepared.profile.port = real_addr.port();
-                let explained = tlslens::tui::explain_attempt(&prepared, reports);
+                let explained =
+                    tlslens::explain::explain_attempt(&prepared, reports, &Default::default());
                 queue.extend(app.update(Action::Explained {
                     attempt,
                     explained: Box::new(explained),
@@ -360,7 +362,7 @@ fn escape_cancels_a_running_attempt_and_late_results_are_ignored() {
     let mut prepared = prepared;
     prepared.profile.port = lab().server("legacy").unwrap().addr.port();
     let addrs = tlslens::net::resolve("127.0.0.1", prepared.profile.port);
-    let report = tlslens::probe::probe_one(&prepared, &addrs, backend);
+    let report = tlslens::probe::probe_one(&prepared, &addrs, backend, &Default::default());
     let more = app.update(Action::ProbeDone {
         attempt,
         report: Box::new(report),

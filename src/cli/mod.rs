@@ -349,9 +349,12 @@ pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     let resolved = build_profile(Some(&args.target), &args.opts)?;
     let prep = crate::probe::prepare(resolved.profile)?;
     let mut report = crate::probe::run(&prep, &backends);
-    crate::diagnose::search::explain_default(&prep, &mut report, args.explain);
+    crate::explain::explain_default(&prep, &mut report, args.explain);
     if args.explain {
-        report.levels = Some(crate::diagnose::levels::scan(&prep));
+        report.levels = Some(crate::explain::levels::scan(
+            &prep,
+            &crate::cancel::Cancel::new(),
+        ));
     }
     if let Some(path) = &args.opts.keylog {
         write_keylog(path, &report)?;

@@ -197,7 +197,7 @@ fn diagnosis(o: &mut String, b: &BackendReport, explain: bool) {
         if !explain && f.severity == crate::diagnose::Severity::Info {
             continue;
         }
-        for (i, line) in crate::diagnose::search::describe(f).into_iter().enumerate() {
+        for (i, line) in crate::diagnose::describe(f).into_iter().enumerate() {
             let head = if i == 0 { "why" } else { "" };
             let _ = writeln!(o, "{IND}{head:<7} {line}");
         }

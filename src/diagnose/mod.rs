@@ -3,11 +3,12 @@
 //! succeed — found by trying (a few bounded retries), never guessed.
 //!
 //! `rules` reads a report (no I/O) and proposes candidate changes, least weakening
-//! first; `search` tries them; `levels` maps which OpenSSL security levels work.
+//! first; `levels` says what each OpenSSL security level allows. Trying the candidates
+//! and the levels is the job of `crate::explain`, which sits above the probe.
 
+mod describe;
 pub mod levels;
 mod rules;
-pub mod search;
 
 use crate::backend::BackendId;
 use crate::profile::{Profile, Sni, TlsVersion, VerifyMode};
@@ -134,8 +135,8 @@ impl Finding {
     }
 }
 
+pub use describe::describe;
 pub use rules::diagnose;
-pub use search::explain;
 
 /// Cost in words of each kind of weakening a suggestion can carry.
 pub fn cost_of(change: &Suggestion) -> String {

@@ -4,8 +4,8 @@
 use super::form::{Form, Kind};
 use super::theme::Theme;
 use crate::backend::BackendId;
-use crate::diagnose::levels::LevelResult;
-use crate::diagnose::{Finding, Suggestion};
+use crate::diagnose::Suggestion;
+pub use crate::explain::Explained;
 use crate::probe::Prepared;
 use crate::profile::Profile;
 use crate::report::BackendReport;
@@ -67,12 +67,6 @@ pub enum Explanation {
     None,
     Searching,
     Done(Box<Explained>),
-}
-
-#[derive(Clone, Debug)]
-pub struct Explained {
-    pub findings: Vec<(BackendId, Vec<Finding>)>,
-    pub levels: Vec<LevelResult>,
 }
 
 /// A fix waiting for the user's confirmation (`f` shows it, `f`/Enter applies it).

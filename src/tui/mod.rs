@@ -106,36 +106,6 @@ pub fn ladder_items(r: &crate::report::BackendReport) -> Vec<crate::wire::dissec
     items
 }
 
-/// Diagnose one attempt: findings with verified fixes (bounded retries), and the
-/// security-level map when something failed. Runs on a worker thread.
-pub fn explain_attempt(
-    prepared: &crate::probe::Prepared,
-    reports: Vec<crate::report::BackendReport>,
-) -> app::Explained {
-    let any_failed = reports.iter().any(|r| !r.ok);
-    let mut report = crate::report::Report {
-        target: prepared.target(),
-        weakened: prepared.profile.weakenings(),
-        results: reports,
-        levels: None,
-        tool: crate::report::ToolInfo::current(),
-    };
-    crate::diagnose::search::explain_default(prepared, &mut report, true);
-    let levels = if any_failed {
-        crate::diagnose::levels::scan(prepared)
-    } else {
-        Vec::new()
-    };
-    app::Explained {
-        findings: report
-            .results
-            .into_iter()
-            .map(|r| (r.backend, r.diagnosis))
-            .collect(),
-        levels,
-    }
-}
-
 /// The lab as the TUI lists it.
 pub fn lab_entries(lab: &Lab) -> Vec<LabEntry> {
     lab.servers
@@ -161,7 +131,12 @@ fn execute(cmd: Command, tx: &Sender<Event>, app: &mut App) {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 let addrs = crate::net::resolve(&prepared.profile.host, prepared.profile.port);
-                let report = crate::probe::probe_one(&prepared, &addrs, backend);
+                let report = crate::probe::probe_one(
+                    &prepared,
+                    &addrs,
+                    backend,
+                    &crate::cancel::Cancel::new(),
+                );
                 let _ = tx.send(Event::Probe(Action::ProbeDone {
                     attempt,
                     report: Box::new(report),
@@ -175,7 +150,11 @@ fn execute(cmd: Command, tx: &Sender<Event>, app: &mut App) {
         } => {
             let tx = tx.clone();
             std::thread::spawn(move || {
-                let explained = explain_attempt(&prepared, reports);
+                let explained = crate::explain::explain_attempt(
+                    &prepared,
+                    reports,
+                    &crate::cancel::Cancel::new(),
+                );
                 let _ = tx.send(Event::Probe(Action::Explained {
                     attempt,
                     explained: Box::new(explained),

@@ -1,8 +1,10 @@
 //! Find the least weakening change that works, by trying: each candidate is one more
-//! real handshake with the same backend against the same target, bounded in count.
+//! real handshake with the same backend against the same target, bounded in count,
+//! time, and by the caller's [`Cancel`].
 
-use super::{Alternative, Finding, Suggestion, diagnose};
 use crate::backend::BackendId;
+use crate::cancel::Cancel;
+use crate::diagnose::{Alternative, Severity, Suggestion, diagnose};
 use crate::probe::{Prepared, probe_one};
 use crate::report::{BackendReport, Report};
 use std::time::{Duration, Instant};
@@ -26,16 +28,28 @@ impl Default for Budget {
 }
 
 /// Try one change: the same probe with the change applied.
-pub fn try_change(prep: &Prepared, b: BackendId, change: &Suggestion) -> BackendReport {
+pub fn try_change(
+    prep: &Prepared,
+    b: BackendId,
+    change: &Suggestion,
+    cancel: &Cancel,
+) -> BackendReport {
     let mut p2 = prep.clone();
     change.apply(&mut p2.profile);
     let addrs = crate::net::resolve(&p2.profile.host, p2.profile.port);
-    probe_one(&p2, &addrs, b)
+    probe_one(&p2, &addrs, b, cancel)
 }
 
 /// Fill every result's `diagnosis`. With `search`, try the candidates (bounded) so each
-/// suggestion shown is one that was seen to work; without it, only findings.
-pub fn explain(prep: &Prepared, report: &mut Report, search: bool, budget: Budget) {
+/// suggestion shown is one that was seen to work; without it, only findings. Once
+/// `cancel` is set no further change is tried (and the one under way is cut short).
+pub fn explain(
+    prep: &Prepared,
+    report: &mut Report,
+    search: bool,
+    budget: Budget,
+    cancel: &Cancel,
+) {
     let mut all = diagnose(report, &prep.profile);
     let started = Instant::now();
     let mut total = 0usize;
@@ -50,12 +64,16 @@ pub fn explain(prep: &Prepared, report: &mut Report, search: bool, budget: Budge
                 if tries >= budget.per_backend
                     || total >= budget.total
                     || started.elapsed() > budget.deadline
+                    || cancel.is_cancelled()
                 {
                     break;
                 }
                 tries += 1;
                 total += 1;
-                let attempt = try_change(prep, r.backend, &c.change);
+                let attempt = try_change(prep, r.backend, &c.change, cancel);
+                if cancel.is_cancelled() {
+                    break;
+                }
                 if attempt.ok {
                     f.suggest = Some(c.change);
                     f.cost = Some(c.cost);
@@ -100,10 +118,7 @@ pub fn explain(prep: &Prepared, report: &mut Report, search: bool, budget: Budge
         if r.ok || findings.iter().any(|f| f.verified) {
             continue;
         }
-        if let Some(f) = findings
-            .iter_mut()
-            .find(|f| f.severity == super::Severity::Error)
-        {
+        if let Some(f) = findings.iter_mut().find(|f| f.severity == Severity::Error) {
             if let Some((b, s)) = working.iter().find(|(b, _)| *b != r.backend) {
                 f.alternative = Some(Alternative {
                     backend: *b,
@@ -125,36 +140,5 @@ pub fn explain(prep: &Prepared, report: &mut Report, search: bool, budget: Budge
 
 /// Convenience for the CLI: explain with the default budget.
 pub fn explain_default(prep: &Prepared, report: &mut Report, search: bool) {
-    explain(prep, report, search, Budget::default());
-}
-
-/// Finding text lines, for text output and the TUI.
-pub fn describe(f: &Finding) -> Vec<String> {
-    let mut out = vec![f.finding.clone()];
-    for e in &f.evidence {
-        out.push(format!("  evidence: {e}"));
-    }
-    if let Some(s) = &f.suggest {
-        out.push(format!(
-            "  fix{}: {}",
-            if f.verified { " (tried, works)" } else { "" },
-            s.as_flags()
-        ));
-        if let Some(c) = &f.cost {
-            out.push(format!("  cost: {c}"));
-        }
-    }
-    if let Some(a) = &f.alternative {
-        let flags = a.suggest.as_flags();
-        out.push(format!(
-            "  instead: --backend {}{}",
-            a.backend,
-            if flags.is_empty() {
-                String::new()
-            } else {
-                format!(" {flags}")
-            }
-        ));
-    }
-    out
+    explain(prep, report, search, Budget::default(), &Cancel::new());
 }
