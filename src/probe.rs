@@ -294,7 +294,8 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
     }
     r.keylog = view.keylog;
     r.encrypted = t.encrypted;
-    r.wire_notes = t.notes.clone();
+    // After the decryption's own note ("not decrypted: …"), never instead of it.
+    r.wire_notes.splice(0..0, t.notes.iter().cloned());
     if tap.truncated {
         r.wire_notes.push(format!(
             "recording stopped at {} bytes",
@@ -462,5 +463,47 @@ fn offered_text(t: &Transcript) -> String {
             names::version_name(*hi)
         ),
         _ => "no ClientHello decoded".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A decryption failure is reported in `wire_notes` next to the transcript's notes.
+    #[test]
+    fn a_decryption_failure_is_kept_in_wire_notes() {
+        let lab = crate::lab::Lab::start().unwrap();
+        let prep = prepare(lab.profile("modern").unwrap()).unwrap();
+        let addrs = net::resolve(&prep.profile.host, prep.profile.port);
+        let good = probe_one(&prep, &addrs, BackendId::Openssl, &Cancel::new());
+        assert!(good.ok, "{:?}", good.error);
+        assert!(good.decrypted.is_some());
+        // Without the ClientHello there is no client random to look the secrets up by.
+        let mut chunks = good.wire.clone();
+        let first_client = chunks.iter().position(|c| c.dir == Direction::Client).unwrap();
+        chunks.remove(first_client);
+        let tap = TapLog {
+            chunks,
+            recorded: 0,
+            truncated: true,
+            io_error: None,
+            eof: false,
+            timed_out: false,
+        };
+        let view = LibView {
+            handshake_done: true,
+            keylog: good.keylog.clone(),
+            ..LibView::default()
+        };
+        let mut r = empty_report(&prep, BackendId::Openssl, String::new());
+        assemble(&mut r, &prep.profile, view, &tap);
+        assert!(r.decrypted.is_none());
+        assert!(
+            r.wire_notes.iter().any(|n| n.starts_with("not decrypted: ")),
+            "{:?}",
+            r.wire_notes
+        );
+        assert!(r.wire_notes.iter().any(|n| n.starts_with("recording stopped")));
     }
 }
