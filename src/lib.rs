@@ -10,6 +10,7 @@ pub mod cli;
 pub mod lab;
 pub mod materials;
 pub mod net;
+pub mod ossl;
 pub mod probe;
 pub mod profile;
 pub mod report;

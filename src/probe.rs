@@ -180,7 +180,7 @@ pub fn probe_one(
         return r;
     }
     let start = Instant::now();
-    let conn = match net::connect(addrs, crate::backend::openssl::secs(p.connect_timeout)) {
+    let conn = match net::connect(addrs, net::timeout(p.connect_timeout)) {
         Ok(c) => c,
         Err(e) => {
             net_error(&mut r, &e);
@@ -481,7 +481,10 @@ mod tests {
         assert!(good.decrypted.is_some());
         // Without the ClientHello there is no client random to look the secrets up by.
         let mut chunks = good.wire.clone();
-        let first_client = chunks.iter().position(|c| c.dir == Direction::Client).unwrap();
+        let first_client = chunks
+            .iter()
+            .position(|c| c.dir == Direction::Client)
+            .unwrap();
         chunks.remove(first_client);
         let tap = TapLog {
             chunks,
@@ -500,10 +503,16 @@ mod tests {
         assemble(&mut r, &prep.profile, view, &tap);
         assert!(r.decrypted.is_none());
         assert!(
-            r.wire_notes.iter().any(|n| n.starts_with("not decrypted: ")),
+            r.wire_notes
+                .iter()
+                .any(|n| n.starts_with("not decrypted: ")),
             "{:?}",
             r.wire_notes
         );
-        assert!(r.wire_notes.iter().any(|n| n.starts_with("recording stopped")));
+        assert!(
+            r.wire_notes
+                .iter()
+                .any(|n| n.starts_with("recording stopped"))
+        );
     }
 }

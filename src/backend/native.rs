@@ -74,7 +74,7 @@ impl Backend for NativeTls {
                 return view;
             }
         };
-        let deadline = Instant::now() + super::openssl::secs(p.handshake_timeout);
+        let deadline = Instant::now() + crate::net::timeout(p.handshake_timeout);
         tap.set_deadline(Some(deadline));
         let started = Instant::now();
         let result = connector.connect(p.verify_name(), tap);

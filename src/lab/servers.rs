@@ -69,8 +69,8 @@ fn openssl_context(
     pki: &LabPki,
 ) -> Result<SslContext, openssl::error::ErrorStack> {
     let mut b = SslContextBuilder::new(SslMethod::tls_server())?;
-    b.set_min_proto_version(cfg.min.map(crate::backend::openssl::ssl_version))?;
-    b.set_max_proto_version(cfg.max.map(crate::backend::openssl::ssl_version))?;
+    b.set_min_proto_version(cfg.min.map(crate::ossl::ssl_version))?;
+    b.set_max_proto_version(cfg.max.map(crate::ossl::ssl_version))?;
     if let Some(c) = cfg.ciphers {
         b.set_cipher_list(c)?;
     }
