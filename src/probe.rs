@@ -112,6 +112,7 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
         address: None,
         addresses_tried: Vec::new(),
         certificates: Vec::new(),
+        chain_leaf_only: false,
         transcript: Transcript::default(),
         decrypted: None,
         encrypted: Default::default(),
@@ -250,6 +251,7 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
     let chain = if wire_chain.len() >= view.chain.len() && !wire_chain.is_empty() {
         wire_chain
     } else {
+        r.chain_leaf_only = view.leaf_only;
         view.chain.clone()
     };
     r.certificates = chain

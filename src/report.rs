@@ -175,6 +175,10 @@ pub struct BackendReport {
     pub address: Option<String>,
     pub addresses_tried: Vec<AddrAttempt>,
     pub certificates: Vec<CertInfo>,
+    /// `certificates` holds only the leaf: the stack hides the rest of the chain and the
+    /// wire could not show it (native-tls over TLS 1.3, whose keys it keeps).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub chain_leaf_only: bool,
     /// The decoded messages in wire order (DESIGN.md: an array).
     #[serde(serialize_with = "messages_only")]
     pub transcript: Transcript,

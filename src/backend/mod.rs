@@ -101,6 +101,8 @@ pub struct LibView {
     pub alpn: Option<String>,
     /// DER chain as the stack exposes it (leaf first).
     pub chain: Vec<Vec<u8>>,
+    /// The stack exposes only the leaf of whatever chain the server sent.
+    pub leaf_only: bool,
     pub verify: Verify,
     pub error: Option<LibError>,
     /// A failure after the handshake completed (TLS 1.3 client-certificate rejection).

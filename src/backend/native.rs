@@ -86,6 +86,7 @@ impl Backend for NativeTls {
                     && let Ok(der) = leaf.to_der()
                 {
                     view.chain = vec![der];
+                    view.leaf_only = true;
                 }
                 view.alpn = stream
                     .negotiated_alpn()
