@@ -95,10 +95,10 @@ impl Materials {
                     path: key.clone(),
                     problem: "holds no PEM private key (encrypted keys are not supported)".into(),
                 })?;
-            let matches = chain[0]
-                .public_key()
-                .map(|pk| pk.public_eq(&pkey))
-                .unwrap_or(false);
+            let matches = chain
+                .first()
+                .and_then(|leaf| leaf.public_key().ok())
+                .is_some_and(|pk| pk.public_eq(&pkey));
             if !matches {
                 return Err(InputError::File {
                     path: key.clone(),

@@ -172,8 +172,11 @@ fn build(
         Trust::System | Trust::Webpki => b.set_default_verify_paths()?,
     }
     if let Some(id) = &m.client {
-        b.set_certificate(&id.chain[0])?;
-        for extra in id.chain.iter().skip(1) {
+        let mut chain = id.chain.iter();
+        if let Some(leaf) = chain.next() {
+            b.set_certificate(leaf)?;
+        }
+        for extra in chain {
             b.add_extra_chain_cert(extra.clone())?;
         }
         b.set_private_key(&id.key)?;

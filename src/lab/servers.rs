@@ -126,7 +126,10 @@ fn drain_request<S: Read>(s: &mut S) {
             Ok(0) | Err(_) => return,
             Ok(n) => {
                 seen += n;
-                if buf[..n].windows(4).any(|w| w == b"\r\n\r\n") {
+                if buf
+                    .get(..n)
+                    .is_some_and(|b| b.windows(4).any(|w| w == b"\r\n\r\n"))
+                {
                     return;
                 }
             }
