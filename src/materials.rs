@@ -48,18 +48,26 @@ pub struct Materials {
     pub client: Option<ClientIdentity>,
 }
 
-const MAX_FILE: u64 = 8 << 20;
+pub const MAX_FILE: u64 = 8 << 20;
 
-fn read(path: &Path, what: &str) -> Result<Vec<u8>, InputError> {
+/// Read a file the user named, at most [`MAX_FILE`] bytes: `/dev/zero` or a huge file
+/// gets a clear error instead of gigabytes read first (the size on disk is not
+/// trusted; a device reports 0).
+pub fn read(path: &Path, what: &str) -> Result<Vec<u8>, InputError> {
+    use std::io::Read;
     let err = |problem: String| InputError::File {
         path: path.to_path_buf(),
         problem,
     };
-    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read {what}: {e}")))?;
-    if meta.len() > MAX_FILE {
-        return Err(err(format!("{what} is larger than 8 MiB")));
+    let file = std::fs::File::open(path).map_err(|e| err(format!("cannot read {what}: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(format!("cannot read {what}: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(err(format!("{what} is larger than {} MiB", MAX_FILE >> 20)));
     }
-    std::fs::read(path).map_err(|e| err(format!("cannot read {what}: {e}")))
+    Ok(bytes)
 }
 
 fn certs_from(path: &Path, what: &str) -> Result<Vec<X509>, InputError> {

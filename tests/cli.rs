@@ -274,3 +274,14 @@ fn themes_from_the_user_directory_are_checked() {
     );
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn endless_files_are_refused_not_read() {
+    for flag in ["--cacert", "--cert"] {
+        let mut args = vec!["probe", "127.0.0.1:9", flag, "/dev/zero"];
+        if flag == "--cert" {
+            args.extend(["--key", "/dev/zero"]);
+        }
+        input_error(&args, "larger than 8 MiB");
+    }
+}
