@@ -197,3 +197,36 @@ fn a_server_that_needs_sni() {
         fix_works(&prep, b, f);
     }
 }
+
+/// The level map only runs when a level could change the outcome: a silent server (or
+/// one that speaks another protocol) gets none, a legacy server gets all six.
+#[test]
+fn level_map_only_where_the_level_can_matter() {
+    let with_levels = |server: &str| {
+        let mut p = lab().profile(server).unwrap();
+        p.handshake_timeout = 1.0;
+        let prep = prepare(p).unwrap();
+        let mut report = run(&prep, &BackendId::ALL);
+        tlslens::explain::explain_with_levels(&prep, &mut report, true, &Cancel::new());
+        report.levels.unwrap()
+    };
+    assert!(with_levels("silent").is_empty());
+    assert!(with_levels("plain-http").is_empty());
+    let legacy = with_levels("legacy");
+    assert_eq!(legacy.len(), 6);
+    assert_eq!(tlslens::diagnose::levels::highest_working(&legacy), Some(0));
+}
+
+/// A cancelled explanation tries nothing more and keeps nothing unverified.
+#[test]
+fn a_cancelled_explanation_keeps_no_fix() {
+    let prep = prepare(lab().profile("legacy").unwrap()).unwrap();
+    let mut report = run(&prep, &BackendId::ALL);
+    let cancel = Cancel::new();
+    cancel.cancel();
+    tlslens::explain::explain_with_levels(&prep, &mut report, true, &cancel);
+    assert!(report.levels.unwrap().is_empty());
+    for r in &report.results {
+        assert!(r.diagnosis.iter().all(|f| !f.verified && f.suggest.is_none()));
+    }
+}

@@ -349,12 +349,15 @@ pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     let resolved = build_profile(Some(&args.target), &args.opts)?;
     let prep = crate::probe::prepare(resolved.profile)?;
     let mut report = crate::probe::run(&prep, &backends);
-    crate::explain::explain_default(&prep, &mut report, args.explain);
     if args.explain {
-        report.levels = Some(crate::explain::levels::scan(
+        crate::explain::explain_with_levels(
             &prep,
+            &mut report,
+            true,
             &crate::cancel::Cancel::new(),
-        ));
+        );
+    } else {
+        crate::explain::explain_default(&prep, &mut report, false);
     }
     if let Some(path) = &args.opts.keylog {
         write_keylog(path, &report)?;

@@ -22,8 +22,21 @@ pub struct Explained {
     pub levels: Vec<LevelResult>,
 }
 
-/// Diagnose one attempt's reports: findings with verified fixes (bounded retries), and
-/// the security-level map when something failed.
+/// Findings with verified fixes, and — when `levels` and it can matter — the
+/// security-level map, both at once: about one timeout on top of the attempt's own,
+/// whatever the server does.
+pub fn explain_with_levels(prep: &Prepared, report: &mut Report, levels: bool, cancel: &Cancel) {
+    let want_levels = levels && levels::can_matter(report);
+    let map = std::thread::scope(|s| {
+        let map = want_levels.then(|| s.spawn(|| levels::scan(prep, cancel)));
+        explain(prep, report, true, Budget::default(), cancel);
+        map.and_then(|h| h.join().ok())
+    });
+    report.levels = Some(map.unwrap_or_default());
+}
+
+/// Diagnose one attempt's reports (the TUI's worker): findings with verified fixes
+/// (bounded retries), and the security-level map when something failed.
 pub fn explain_attempt(prep: &Prepared, reports: Vec<BackendReport>, cancel: &Cancel) -> Explained {
     let any_failed = reports.iter().any(|r| !r.ok);
     let mut report = Report {
@@ -33,18 +46,13 @@ pub fn explain_attempt(prep: &Prepared, reports: Vec<BackendReport>, cancel: &Ca
         levels: None,
         tool: ToolInfo::current(),
     };
-    explain(prep, &mut report, true, Budget::default(), cancel);
-    let levels = if any_failed && !cancel.is_cancelled() {
-        levels::scan(prep, cancel)
-    } else {
-        Vec::new()
-    };
+    explain_with_levels(prep, &mut report, any_failed, cancel);
     Explained {
+        levels: report.levels.take().unwrap_or_default(),
         findings: report
             .results
             .into_iter()
             .map(|r| (r.backend, r.diagnosis))
             .collect(),
-        levels,
     }
 }

@@ -4,17 +4,15 @@
 
 use crate::backend::BackendId;
 use crate::cancel::Cancel;
-use crate::diagnose::{Alternative, Severity, Suggestion, diagnose};
+use crate::diagnose::{Alternative, Finding, Severity, Suggestion, diagnose};
 use crate::probe::{Prepared, probe_one};
 use crate::report::{BackendReport, Report};
-use std::time::{Duration, Instant};
 
 /// Bounds on the retries one explanation may make.
 #[derive(Clone, Copy, Debug)]
 pub struct Budget {
     pub per_backend: usize,
     pub total: usize,
-    pub deadline: Duration,
 }
 
 impl Default for Budget {
@@ -22,7 +20,6 @@ impl Default for Budget {
         Budget {
             per_backend: 8,
             total: 20,
-            deadline: Duration::from_secs(30),
         }
     }
 }
@@ -40,9 +37,47 @@ pub fn try_change(
     probe_one(&p2, &addrs, b, cancel)
 }
 
+/// One planned try: which result, which finding, and the change.
+struct Try {
+    result: usize,
+    finding: usize,
+    backend: BackendId,
+    change: Suggestion,
+    cost: String,
+}
+
+/// Every candidate within the budget, in order: least weakening first per finding,
+/// at most `per_backend` per backend and `total` in all.
+fn plan(report: &Report, all: &mut [Vec<Finding>], budget: Budget) -> Vec<Try> {
+    let mut tries = Vec::new();
+    for (ri, (r, findings)) in report.results.iter().zip(all.iter_mut()).enumerate() {
+        let mut mine = 0usize;
+        for (fi, f) in findings.iter_mut().enumerate() {
+            for c in std::mem::take(&mut f.candidates) {
+                if r.ok || mine >= budget.per_backend || tries.len() >= budget.total {
+                    continue;
+                }
+                mine += 1;
+                tries.push(Try {
+                    result: ri,
+                    finding: fi,
+                    backend: r.backend,
+                    change: c.change,
+                    cost: c.cost,
+                });
+            }
+        }
+    }
+    tries
+}
+
 /// Fill every result's `diagnosis`. With `search`, try the candidates (bounded) so each
-/// suggestion shown is one that was seen to work; without it, only findings. Once
-/// `cancel` is set no further change is tried (and the one under way is cut short).
+/// suggestion shown is one that was seen to work; without it, only findings.
+///
+/// The tries run at once, each bounded by the profile's own timeouts, so a server that
+/// never answers costs one timeout, not one per candidate; per finding the least
+/// weakening change that worked is kept. Once `cancel` is set the tries under way end
+/// at once and nothing is kept from them.
 pub fn explain(
     prep: &Prepared,
     report: &mut Report,
@@ -51,35 +86,26 @@ pub fn explain(
     cancel: &Cancel,
 ) {
     let mut all = diagnose(report, &prep.profile);
-    let started = Instant::now();
-    let mut total = 0usize;
-    for (r, findings) in report.results.iter().zip(all.iter_mut()) {
-        let mut tries = 0usize;
-        for f in findings.iter_mut() {
-            let candidates = std::mem::take(&mut f.candidates);
-            if !search || r.ok {
-                continue;
-            }
-            for c in candidates {
-                if tries >= budget.per_backend
-                    || total >= budget.total
-                    || started.elapsed() > budget.deadline
-                    || cancel.is_cancelled()
-                {
-                    break;
-                }
-                tries += 1;
-                total += 1;
-                let attempt = try_change(prep, r.backend, &c.change, cancel);
-                if cancel.is_cancelled() {
-                    break;
-                }
-                if attempt.ok {
-                    f.suggest = Some(c.change);
-                    f.cost = Some(c.cost);
-                    f.verified = true;
-                    break;
-                }
+    let tries = plan(report, &mut all, budget);
+    if search && !cancel.is_cancelled() {
+        let worked: Vec<bool> = std::thread::scope(|s| {
+            let handles: Vec<_> = tries
+                .iter()
+                .map(|t| s.spawn(|| try_change(prep, t.backend, &t.change, cancel).ok))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(false) && !cancel.is_cancelled())
+                .collect()
+        });
+        for (t, ok) in tries.into_iter().zip(worked) {
+            if let Some(f) = all.get_mut(t.result).and_then(|fs| fs.get_mut(t.finding))
+                && ok
+                && !f.verified
+            {
+                f.suggest = Some(t.change);
+                f.cost = Some(t.cost);
+                f.verified = true;
             }
         }
     }
