@@ -26,6 +26,7 @@ pub mod diagnose;
 pub mod diff;
 pub mod explain;
 pub mod export;
+pub mod files;
 pub mod lab;
 pub mod materials;
 pub mod net;

@@ -48,26 +48,12 @@ pub struct Materials {
     pub client: Option<ClientIdentity>,
 }
 
-pub const MAX_FILE: u64 = 8 << 20;
-
-/// Read a file the user named, at most [`MAX_FILE`] bytes: `/dev/zero` or a huge file
-/// gets a clear error instead of gigabytes read first (the size on disk is not
-/// trusted; a device reports 0).
+/// Read a file the user named, bounded (see [`crate::files::read_bounded`]).
 pub fn read(path: &Path, what: &str) -> Result<Vec<u8>, InputError> {
-    use std::io::Read;
-    let err = |problem: String| InputError::File {
+    crate::files::read_bounded(path).map_err(|e| InputError::File {
         path: path.to_path_buf(),
-        problem,
-    };
-    let file = std::fs::File::open(path).map_err(|e| err(format!("cannot read {what}: {e}")))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| err(format!("cannot read {what}: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(err(format!("{what} is larger than {} MiB", MAX_FILE >> 20)));
-    }
-    Ok(bytes)
+        problem: format!("cannot read {what}: {e}"),
+    })
 }
 
 fn certs_from(path: &Path, what: &str) -> Result<Vec<X509>, InputError> {

@@ -227,6 +227,10 @@ fn a_cancelled_explanation_keeps_no_fix() {
     tlslens::explain::explain_with_levels(&prep, &mut report, true, &cancel);
     assert!(report.levels.unwrap().is_empty());
     for r in &report.results {
-        assert!(r.diagnosis.iter().all(|f| !f.verified && f.suggest.is_none()));
+        assert!(
+            r.diagnosis
+                .iter()
+                .all(|f| !f.verified && f.suggest.is_none())
+        );
     }
 }

@@ -300,19 +300,22 @@ impl Drop for Lab {
     }
 }
 
+/// The lab's files in a private directory: 0700 with an unpredictable name (created
+/// with O_EXCL, so nothing planted beforehand is followed), files 0600. It is removed
+/// when the lab is dropped.
 fn write_files(pki: &LabPki) -> io::Result<PathBuf> {
-    static SEQ: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "tlslens-lab-{}-{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir)?;
+    let dir = tempfile::Builder::new()
+        .prefix("tlslens-lab-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()?
+        .keep();
     let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>| r.map_err(io::Error::other);
-    std::fs::write(dir.join("ca.crt"), pem(pki.ca.cert.to_pem())?)?;
-    std::fs::write(dir.join("client.crt"), pem(pki.client.cert.to_pem())?)?;
-    std::fs::write(
-        dir.join("client.key"),
+    let write =
+        |name: &str, bytes: Vec<u8>| crate::files::write_new_private(&dir.join(name), &bytes);
+    write("ca.crt", pem(pki.ca.cert.to_pem())?)?;
+    write("client.crt", pem(pki.client.cert.to_pem())?)?;
+    write(
+        "client.key",
         pem(pki.client.key.private_key_to_pem_pkcs8())?,
     )?;
     Ok(dir)
