@@ -422,6 +422,26 @@ fn classify(
                 "the server refused every version we offered ({offered}) with alert protocol_version"
             )
         }
+        ErrorKind::Alert
+            if t.first_alert(Direction::Server)
+                .is_some_and(|a| a.level == 1) =>
+        {
+            let warnings = t
+                .messages
+                .iter()
+                .filter(|m| {
+                    m.from == Direction::Server
+                        && matches!(&m.body, crate::wire::Body::Alert(a) if a.raw.level == 1)
+                })
+                .count();
+            format!(
+                "the server sent {warnings} warning {} alert(s) at the {} stage and no fatal \
+                 one; {b} gave up on the stream ({})",
+                alert.as_deref().unwrap_or("?"),
+                stage.as_str(),
+                crate::text::sanitize(&e.message, 80)
+            )
+        }
         ErrorKind::Alert => format!(
             "the server sent a fatal {} alert at the {} stage",
             alert.as_deref().unwrap_or("?"),

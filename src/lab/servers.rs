@@ -61,6 +61,10 @@ pub(crate) fn handler(peer: &Peer, pki: &LabPki, name: &'static str) -> io::Resu
         Peer::Reset => Arc::new(serve_reset),
         Peer::PlainHttp => Arc::new(serve_http),
         Peer::Silent => Arc::new(serve_silent),
+        Peer::Hostile(h) => {
+            let (h, leaf) = (*h, pki.leaf.cert.to_der().map_err(io::Error::other)?);
+            Arc::new(move |s| super::hostile::serve(h, &leaf, s))
+        }
     })
 }
 
