@@ -18,7 +18,10 @@ mod policy;
 pub use change::Change;
 pub use fields::{FIELDS, Field, FieldSpec, Flag, Takes, Widget, apply_flags, parse_backends};
 pub use load::{Resolved, Sources, UsageError, unknown_lab_server};
-pub use policy::{Weakening, cost_of};
+pub use policy::{
+    NOTE_NO_HOST_CHECK, NOTE_OLD_TLS, NOTE_VERIFY_OFF, Weakening, cost_of, old_version,
+    seclevel_note,
+};
 
 use crate::backend::BackendId;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

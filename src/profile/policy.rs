@@ -16,7 +16,17 @@ pub struct Weakening {
     pub cost: String,
     /// A few words for a crowded header ("seclevel 0").
     pub short: String,
+    /// The comment a reproduction carries on the line that weakens (`WEAKENS
+    /// SECURITY: …`); None where the exporter words it around the value itself.
+    pub note: Option<&'static str>,
 }
+
+/// The exporters' comment for TLS 1.0/1.1, also used where only the maximum lets them in.
+pub const NOTE_OLD_TLS: &str = "WEAKENS SECURITY: TLS 1.0/1.1 are deprecated (RFC 8996): SHA-1/MD5-based handshake, no AEAD ciphers";
+/// The exporters' comment for verification off.
+pub const NOTE_VERIFY_OFF: &str = "WEAKENS SECURITY: verify off: anyone can impersonate the server (no chain check, no host-name check)";
+/// The exporters' comment for a chain-only check.
+pub const NOTE_NO_HOST_CHECK: &str = "WEAKENS SECURITY: no host-name check: any certificate a trusted CA issued, for any name, is accepted";
 
 /// How a field's value can weaken security.
 #[derive(Clone, Copy)]
@@ -33,12 +43,19 @@ pub enum Weakens {
     When(Policy),
 }
 
-fn weak(field: Field, what: String, cost: String, short: String) -> Option<Weakening> {
+fn weak(
+    field: Field,
+    what: String,
+    cost: String,
+    short: String,
+    note: Option<&'static str>,
+) -> Option<Weakening> {
     Some(Weakening {
         field,
         what,
         cost,
         short,
+        note,
     })
 }
 
@@ -51,6 +68,7 @@ pub(super) const VERIFY: Policy = Policy {
             "certificate verification is OFF".into(),
             "verification off: anyone on the path can impersonate the server".into(),
             "verify off".into(),
+            Some(NOTE_VERIFY_OFF),
         ),
         VerifyMode::ChainOnly => weak(
             Field::Verify,
@@ -58,6 +76,7 @@ pub(super) const VERIFY: Policy = Policy {
             "host name not checked: any certificate from a trusted CA, for any name, is accepted"
                 .into(),
             "verify chain-only".into(),
+            Some(NOTE_NO_HOST_CHECK),
         ),
     },
 };
@@ -66,16 +85,23 @@ pub(super) const SECLEVEL: Policy = Policy {
     rank: 1,
     check: |p| {
         let l = p.seclevel.filter(|l| *l <= 1)?;
-        let cost = if l == 0 {
-            "security level 0 accepts anything: MD5+SHA-1 and SHA-1 signatures, RSA/DH keys of any size"
+        let (cost, note) = if l == 0 {
+            (
+                "security level 0 accepts anything: MD5+SHA-1 and SHA-1 signatures, RSA/DH keys of any size",
+                "WEAKENS SECURITY: security level 0 allows MD5+SHA-1 signatures and tiny keys",
+            )
         } else {
-            "security level 1 accepts RSA/DH keys down to 1024 bits (80-bit security)"
+            (
+                "security level 1 accepts RSA/DH keys down to 1024 bits (80-bit security)",
+                "WEAKENS SECURITY: security level 1 allows 1024-bit RSA/DH keys (80-bit security; the default is 2)",
+            )
         };
         weak(
             Field::Seclevel,
             format!("OpenSSL security level {l} (below the default 2)"),
             cost.into(),
             format!("seclevel {l}"),
+            Some(note),
         )
     },
 };
@@ -89,6 +115,7 @@ pub(super) const MIN_TLS: Policy = Policy {
             format!("minimum version {v} (deprecated by RFC 8996)"),
             "TLS 1.0/1.1 are deprecated (RFC 8996): CBC MAC-then-encrypt, and an MD5+SHA-1 signed handshake".into(),
             format!("min TLS {}", v.short()),
+            Some(NOTE_OLD_TLS),
         )
     },
 };
@@ -107,6 +134,7 @@ pub(super) const CIPHERS: Policy = Policy {
             what,
             format!("a hand-picked cipher list ({c}) replaces the library's judgement"),
             "custom ciphers".into(),
+            None,
         )
     },
 };
@@ -119,6 +147,25 @@ impl Field {
             Weakens::When(policy) => (policy.check)(p),
         }
     }
+}
+
+/// Whether offering `v` weakens security (TLS 1.0/1.1): the minimum's policy, asked
+/// about any version bound.
+pub fn old_version(v: TlsVersion) -> bool {
+    let p = Profile {
+        min_tls: Some(v),
+        ..Profile::default()
+    };
+    Field::MinTls.weakening(&p).is_some()
+}
+
+/// The exporters' comment for a security level that weakens, if `level` does.
+pub fn seclevel_note(level: u8) -> Option<&'static str> {
+    let p = Profile {
+        seclevel: Some(level),
+        ..Profile::default()
+    };
+    Field::Seclevel.weakening(&p).and_then(|w| w.note)
 }
 
 impl Profile {
