@@ -74,7 +74,7 @@ fn table_is_in_declaration_order_and_keys_are_unique() {
 
 #[test]
 fn every_field_is_reachable_from_the_command_line() {
-    for s in &FIELDS {
+    for s in FIELDS {
         let text = sample(s.field);
         let want = with(s.field, text);
         assert_ne!(want, Profile::default(), "{}: sample is the default", s.key);
@@ -122,7 +122,7 @@ fn every_field_is_a_row_of_the_editor() {
     let form = Form::from_profile(&Profile::default(), &BackendId::ALL);
     let rows: Vec<Field> = form.fields.iter().map(|r| r.key).collect();
     assert_eq!(rows, Field::all().collect::<Vec<_>>());
-    for s in &FIELDS {
+    for s in FIELDS {
         let mut form = form.clone();
         form.set(s.field, sample(s.field));
         let p = match form.to_profile() {
