@@ -226,5 +226,10 @@ fn sources_without_a_target_keep_the_saved_host() {
         .unwrap();
     assert_eq!((p.host.as_str(), p.port), ("127.0.0.1", 1));
     assert!(notice.unwrap().contains("example.com:8443"));
+    // The TUI loads that profile at once; the lab, when it is up, only fills its list.
+    assert_eq!(
+        tlslens::tui::initial_profile(&[], None, &src).unwrap(),
+        (0, None)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

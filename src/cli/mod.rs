@@ -1,5 +1,7 @@
-//! The command line: clap definitions, turning flags into a profile, and the
-//! `probe` and `lab` commands. `main.rs` only calls [`main`].
+//! The command line: clap definitions and the `probe`, `export` and `lab` commands.
+//! Flags become (field, text) pairs for the engine (`profile::Sources`), which turns
+//! them into a profile the same way for the TUI; `cli` and `tui` never import each
+//! other — `main.rs` picks one.
 
 mod args;
 mod text;
@@ -230,19 +232,17 @@ pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Entry point for the binary.
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match &cli.command {
-        Some(Command::Probe(a)) => probe(a),
-        Some(Command::Lab(a)) => lab(a),
-        Some(Command::Export(a)) => export(a),
-        None => crate::tui::run(
-            cli.target.as_deref(),
-            &cli.opts.sources,
-            cli.theme.as_deref(),
-        ),
-    };
+/// Run a subcommand (`main.rs` starts the TUI when there is none).
+pub fn run(command: &Command) -> Result<ExitCode, UsageError> {
+    match command {
+        Command::Probe(a) => probe(a),
+        Command::Lab(a) => lab(a),
+        Command::Export(a) => export(a),
+    }
+}
+
+/// The exit status for a front end's result: bad input is one line and status 2.
+pub fn exit(result: Result<ExitCode, UsageError>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
