@@ -105,20 +105,10 @@ impl Form {
         self.weakening(key).is_some()
     }
 
-    /// Every weakening the form's text asks for, gravest first (the header's marks).
-    pub fn weakenings(&self) -> Vec<Weakening> {
-        let mut p = Profile::default();
-        for row in &self.fields {
-            if let Ok(c) = row.key.parse(&row.raw) {
-                c.apply(&mut p);
-            }
-        }
-        p.weakened()
-    }
-
-    /// Build the profile, or every field's error.
-    pub fn to_profile(&self) -> Result<(Profile, Vec<BackendId>), Vec<FieldProblem>> {
-        let mut errs: Vec<FieldProblem> = Vec::new();
+    /// Every row's text applied to a default profile; rows that do not parse are
+    /// left at the default and reported.
+    fn parsed(&self) -> (Profile, Vec<FieldProblem>) {
+        let mut errs = Vec::new();
         let mut p = Profile::default();
         for row in &self.fields {
             match (row.key.spec().parse)(&row.raw) {
@@ -126,6 +116,18 @@ impl Form {
                 Err(e) => errs.push((row.key, e)),
             }
         }
+        (p, errs)
+    }
+
+    /// Every weakening the form's text asks for, gravest first (the header's marks),
+    /// even while some other row is invalid.
+    pub fn weakenings(&self) -> Vec<Weakening> {
+        self.parsed().0.weakened()
+    }
+
+    /// Build the profile, or every field's error.
+    pub fn to_profile(&self) -> Result<(Profile, Vec<BackendId>), Vec<FieldProblem>> {
+        let (p, mut errs) = self.parsed();
         if let Err(list) = p.validate() {
             for e in list {
                 if !errs.iter().any(|(k, _)| *k == e.field) {
