@@ -3,7 +3,7 @@
 //! Validation names the field and the bad value, so a front end can show the error
 //! beside the field without losing what the user typed.
 //!
-//! Every field is declared once, in [`fields::FIELDS`]: its TOML key, command-line
+//! Every field is declared once, in [`FIELDS`]: its TOML key, command-line
 //! flags, editor widget, text form and whether it weakens security. The editor, the
 //! flags, the suggestions, the weakening marks and the exporters all read that table,
 //! so adding a field does not mean finding seven places held together by strings.
