@@ -121,7 +121,10 @@ pub fn check_openssl_strings(p: &Profile) -> Result<(), crate::profile::FieldErr
     };
     if let Some(c) = &p.ciphers {
         b.set_cipher_list(c).map_err(|_| {
-            FieldError::new("ciphers", format!("OpenSSL matches no cipher in '{c}'"))
+            FieldError::new(
+                crate::profile::Field::Ciphers,
+                format!("OpenSSL matches no cipher in '{c}'"),
+            )
         })?;
     }
     Ok(())

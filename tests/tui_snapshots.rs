@@ -7,6 +7,7 @@ use ratatui::backend::TestBackend;
 use std::sync::OnceLock;
 use tlslens::backend::BackendId;
 use tlslens::lab::Lab;
+use tlslens::profile::Field;
 use tlslens::report::BackendReport;
 use tlslens::tui::app::{Action, App, Command, View};
 use tlslens::tui::render::render;
@@ -66,7 +67,7 @@ fn app_on(name: &str) -> App {
 
 /// Run the commands for real against the real lab port, feed results back scrubbed.
 fn connect(app: &mut App, real: &str, action: Action) {
-    let fixed_port: u16 = app.form.get("port").parse().unwrap();
+    let fixed_port: u16 = app.form.get(Field::Port).parse().unwrap();
     let real_addr = lab().server(real).unwrap().addr;
     let mut queue = app.update(action);
     while let Some(c) = queue.pop() {
@@ -183,7 +184,7 @@ fn editor_with_validation_error() {
     // Connecting refuses and names the field; the typed text stays.
     app.update(Action::Activate);
     assert!(app.status.as_deref().unwrap_or("").contains("port"));
-    assert!(app.form.get("port").ends_with("99x"));
+    assert!(app.form.get(Field::Port).ends_with("99x"));
 }
 
 #[test]
@@ -230,7 +231,7 @@ fn diagnosis_panel_and_one_key_fix() {
     connect(&mut app, "legacy", Action::Fix);
     let r = app.current().unwrap().report(BackendId::Openssl).unwrap();
     assert!(r.ok, "the fix works: {:?}", r.error);
-    assert_eq!(app.form.get("seclevel"), "0");
+    assert_eq!(app.form.get(Field::Seclevel), "0");
 }
 
 #[test]
@@ -306,8 +307,8 @@ fn ladder_with_a_field_selected() {
 #[test]
 fn code_view_python_for_the_fixed_legacy_profile() {
     let mut app = app_on("legacy");
-    app.form.set("seclevel", "0");
-    app.form.set("min_tls", "1.0");
+    app.form.set(Field::Seclevel, "0");
+    app.form.set(Field::MinTls, "1.0");
     app.update(Action::ShowView(View::Code));
     snap(&app, "code_python");
     let cmds = app.update(Action::Yank);
@@ -317,7 +318,7 @@ fn code_view_python_for_the_fixed_legacy_profile() {
 #[test]
 fn profiles_save_and_load_as_toml() {
     let mut app = app_on("legacy");
-    app.form.set("seclevel", "0");
+    app.form.set(Field::Seclevel, "0");
     app.update(Action::OpenPrompt(tlslens::tui::app::PromptKind::Save));
     let path = std::env::temp_dir().join(format!("tlslens-tui-{}.toml", std::process::id()));
     // Replace the suggested name with ours.
@@ -338,8 +339,8 @@ fn profiles_save_and_load_as_toml() {
     // Load it into an app on another server.
     let mut other = app_on("modern");
     other.loaded(&path, Ok(back));
-    assert_eq!(other.form.get("seclevel"), "0");
-    assert_eq!(other.form.get("port"), app.form.get("port"));
+    assert_eq!(other.form.get(Field::Seclevel), "0");
+    assert_eq!(other.form.get(Field::Port), app.form.get(Field::Port));
     let _ = std::fs::remove_file(&path);
 }
 

@@ -11,66 +11,57 @@ pub mod levels;
 mod rules;
 
 use crate::backend::BackendId;
-use crate::profile::{Profile, Sni, TlsVersion, VerifyMode};
-use serde::Serialize;
-use std::collections::BTreeMap;
+use crate::profile::{Change, Profile};
+use serde::{Serialize, Serializer};
 
-/// A precise profile change, keyed like the CLI options (`min_tls`, `seclevel`, …).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(transparent)]
-pub struct Suggestion(pub BTreeMap<&'static str, serde_json::Value>);
+/// A precise profile change: typed changes of one field each, kept in the order of
+/// their JSON keys (the CLI option names, `min_tls`, `seclevel`, …) so the JSON, the
+/// flags and the cost all read the same way.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Suggestion(Vec<Change>);
+
+impl Serialize for Suggestion {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|c| (c.json_key(), c.json_value())))
+    }
+}
 
 impl Suggestion {
     pub fn new() -> Self {
         Suggestion::default()
     }
-    pub fn with(mut self, key: &'static str, v: impl Into<serde_json::Value>) -> Self {
-        self.0.insert(key, v.into());
+
+    /// Add a change; a later change of the same field replaces the earlier one.
+    pub fn with(mut self, change: Change) -> Self {
+        self.0.retain(|c| c.field() != change.field());
+        self.0.push(change);
+        self.0.sort_by_cached_key(Change::json_key);
         self
     }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    /// Apply to a profile. Unknown keys are ignored (there are none by construction).
+    pub fn changes(&self) -> &[Change] {
+        &self.0
+    }
+
     pub fn apply(&self, p: &mut Profile) {
-        for (k, v) in &self.0 {
-            match *k {
-                "min_tls" => p.min_tls = v.as_str().and_then(TlsVersion::parse),
-                "max_tls" => p.max_tls = v.as_str().and_then(TlsVersion::parse),
-                "seclevel" => p.seclevel = v.as_u64().and_then(|n| u8::try_from(n).ok()),
-                "ciphers" => p.ciphers = v.as_str().map(String::from),
-                "sni" => {
-                    if let Some(n) = v.as_str() {
-                        p.sni = Sni::Name(n.to_string());
-                    }
-                }
-                "insecure" => p.verify = VerifyMode::Off,
-                "no_verify_host" => p.verify = VerifyMode::ChainOnly,
-                "timeout" => {
-                    if let Some(t) = v.as_f64() {
-                        p.handshake_timeout = t;
-                    }
-                }
-                _ => {}
-            }
+        for c in &self.0 {
+            c.apply(p);
         }
     }
 
     /// The same change as command-line flags: `--min-tls 1.0 --seclevel 0`.
     pub fn as_flags(&self) -> String {
-        self.0
+        let flags: Vec<String> = self
+            .0
             .iter()
-            .map(|(k, v)| {
-                let flag = format!("--{}", k.replace('_', "-"));
-                match v {
-                    serde_json::Value::Bool(true) => flag,
-                    serde_json::Value::String(s) => format!("{flag} {s}"),
-                    other => format!("{flag} {other}"),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+            .map(Change::as_flag)
+            .filter(|f| !f.is_empty())
+            .collect();
+        flags.join(" ")
     }
 }
 
@@ -138,51 +129,21 @@ impl Finding {
 pub use describe::describe;
 pub use rules::diagnose;
 
-/// Cost in words of each kind of weakening a suggestion can carry.
+/// What a suggestion costs in security, in words (the policy in `profile` says).
 pub fn cost_of(change: &Suggestion) -> String {
-    let mut parts = Vec::new();
-    for (k, v) in &change.0 {
-        let s = match *k {
-            "min_tls" => match v.as_str() {
-                Some("1.0") | Some("1.1") => {
-                    "TLS 1.0/1.1 are deprecated (RFC 8996): CBC MAC-then-encrypt, and an MD5+SHA-1 signed handshake".to_string()
-                }
-                _ => continue,
-            },
-            "seclevel" => match v.as_u64() {
-                Some(0) => "security level 0 accepts anything: MD5+SHA-1 and SHA-1 signatures, RSA/DH keys of any size".to_string(),
-                Some(1) => "security level 1 accepts RSA/DH keys down to 1024 bits (80-bit security)".to_string(),
-                _ => continue,
-            },
-            "insecure" => "verification off: anyone on the path can impersonate the server".to_string(),
-            "no_verify_host" => {
-                "host name not checked: any certificate from a trusted CA, for any name, is accepted".to_string()
-            }
-            "ciphers" => format!(
-                "a hand-picked cipher list ({}) replaces the library's judgement",
-                v.as_str().unwrap_or("?")
-            ),
-            "sni" => "none, if the server really serves that name".to_string(),
-            "max_tls" => "none: it allows a newer version".to_string(),
-            "timeout" => "none".to_string(),
-            _ => continue,
-        };
-        parts.push(s);
-    }
-    if parts.is_empty() {
-        "none".into()
-    } else {
-        parts.join("; ")
-    }
+    crate::profile::cost_of(change.changes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::{TlsVersion, VerifyMode};
 
     #[test]
     fn suggestions_apply_and_print_as_flags() {
-        let s = Suggestion::new().with("min_tls", "1.0").with("seclevel", 0);
+        let s = Suggestion::new()
+            .with(Change::Seclevel(Some(0)))
+            .with(Change::MinTls(Some(TlsVersion::V1_0)));
         let mut p = Profile::default();
         s.apply(&mut p);
         assert_eq!(p.min_tls, Some(TlsVersion::V1_0));
@@ -192,7 +153,7 @@ mod tests {
             serde_json::to_string(&s).unwrap(),
             r#"{"min_tls":"1.0","seclevel":0}"#
         );
-        let s = Suggestion::new().with("insecure", true);
+        let s = Suggestion::new().with(Change::Verify(VerifyMode::Off));
         assert_eq!(s.as_flags(), "--insecure");
         s.apply(&mut p);
         assert_eq!(p.verify, VerifyMode::Off);

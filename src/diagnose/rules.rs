@@ -3,7 +3,7 @@
 
 use super::{Alternative, Candidate, Finding, Severity, Suggestion, cost_of};
 use crate::backend::BackendId;
-use crate::profile::{Profile, Sni, TlsVersion, VerifyMode};
+use crate::profile::{Change, Profile, Sni, TlsVersion, VerifyMode};
 use crate::report::{BackendReport, ErrorKind, Report, Stage};
 use crate::wire::names;
 
@@ -62,11 +62,11 @@ fn version_candidates(b: BackendId, p: &Profile, lowest_needed: TlsVersion) -> V
     // Least weakening first: keep the level as high as possible, then the version.
     for level in &levels {
         for min in &mins {
-            let mut s = Suggestion::new().with("min_tls", min.short());
+            let mut s = Suggestion::new().with(Change::MinTls(Some(*min)));
             if let Some(l) = level
                 && p.seclevel.is_none_or(|cur| *l < cur)
             {
-                s = s.with("seclevel", *l);
+                s = s.with(Change::Seclevel(Some(*l)));
             }
             out.push(cand(s));
         }
@@ -78,7 +78,7 @@ fn level_candidates(p: &Profile) -> Vec<Candidate> {
     [1u8, 0]
         .into_iter()
         .filter(|l| p.seclevel.is_none_or(|cur| *l < cur))
-        .map(|l| cand(Suggestion::new().with("seclevel", l)))
+        .map(|l| cand(Suggestion::new().with(Change::Seclevel(Some(l)))))
         .collect()
 }
 
@@ -146,7 +146,9 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
                 );
                 f.alternative = Some(Alternative {
                     backend: BackendId::Openssl,
-                    suggest: Suggestion::new().with("min_tls", "1.0").with("seclevel", 0),
+                    suggest: Suggestion::new()
+                        .with(Change::MinTls(Some(TlsVersion::V1_0)))
+                        .with(Change::Seclevel(Some(0))),
                 });
             }
             _ => {
@@ -187,8 +189,9 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
         f.evidence.push(e.detail.clone());
         if b == BackendId::Openssl && p.max_tls.is_none() {
             // Some old middleboxes choke on large TLS 1.3 hellos.
-            f.candidates
-                .push(cand(Suggestion::new().with("max_tls", "1.2")));
+            f.candidates.push(cand(
+                Suggestion::new().with(Change::MaxTls(Some(TlsVersion::V1_2))),
+            ));
         }
         out.push(f);
     }
@@ -207,8 +210,9 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
             ),
         );
         f.evidence.push(e.detail.clone());
-        f.candidates
-            .push(cand(Suggestion::new().with("max_tls", "1.3")));
+        f.candidates.push(cand(
+            Suggestion::new().with(Change::MaxTls(Some(TlsVersion::V1_3))),
+        ));
         out.push(f);
     }
 
@@ -242,9 +246,9 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
         match b {
             BackendId::Openssl => f.candidates = level_candidates(p),
             _ => {
-                let mut s = Suggestion::new().with("seclevel", 0);
+                let mut s = Suggestion::new().with(Change::Seclevel(Some(0)));
                 if let Some(v) = sh_version.filter(|v| *v < TlsVersion::V1_2) {
-                    s = s.with("min_tls", v.short());
+                    s = s.with(Change::MinTls(Some(v)));
                 }
                 f.alternative = Some(Alternative {
                     backend: BackendId::Openssl,
@@ -293,7 +297,7 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
                     );
                     let mut s = Suggestion::new();
                     if let Some(vv) = TlsVersion::parse(v).filter(|vv| *vv < TlsVersion::V1_2) {
-                        s = s.with("min_tls", vv.short());
+                        s = s.with(Change::MinTls(Some(vv)));
                     }
                     f.alternative = Some(Alternative {
                         backend: *ob,
@@ -305,16 +309,18 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
                         "The server wants {c} ({family}), which our cipher list does not offer."
                     );
                     if let Some(o) = info.and_then(|i| i.openssl) {
-                        f.candidates
-                            .push(cand(Suggestion::new().with("ciphers", o)));
+                        f.candidates.push(cand(
+                            Suggestion::new().with(Change::Ciphers(Some(o.to_string()))),
+                        ));
                     }
                 }
             }
         } else if p.ciphers.is_some() && b != BackendId::Rustls {
             f.finding
                 .push_str(" The profile restricts the cipher list.");
-            f.candidates
-                .push(cand(Suggestion::new().with("ciphers", "DEFAULT")));
+            f.candidates.push(cand(
+                Suggestion::new().with(Change::Ciphers(Some("DEFAULT".into()))),
+            ));
         }
         out.push(f);
     }
@@ -412,8 +418,9 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
         f.evidence.push(e.detail.clone());
         // The host name itself is the natural SNI, when there is one.
         if p.host.parse::<std::net::IpAddr>().is_err() {
-            f.candidates
-                .push(cand(Suggestion::new().with("sni", p.host.as_str())));
+            f.candidates.push(cand(
+                Suggestion::new().with(Change::Sni(Sni::Name(p.host.clone()))),
+            ));
         } else {
             f.finding.push_str(" Give the site's name with --sni NAME.");
         }
@@ -463,8 +470,9 @@ fn certificate_rules(
             ),
         );
         f.evidence.push(evidence.clone());
-        f.candidates
-            .push(cand(Suggestion::new().with("insecure", true)));
+        f.candidates.push(cand(
+            Suggestion::new().with(Change::Verify(VerifyMode::Off)),
+        ));
         out.push(f);
     }
     if has(&["not yet valid", "notvalidyet"]) {
@@ -478,8 +486,9 @@ fn certificate_rules(
             ),
         );
         f.evidence.push(evidence.clone());
-        f.candidates
-            .push(cand(Suggestion::new().with("insecure", true)));
+        f.candidates.push(cand(
+            Suggestion::new().with(Change::Verify(VerifyMode::Off)),
+        ));
         out.push(f);
     }
     let self_signed = has(&["self-signed", "self signed"])
@@ -497,8 +506,9 @@ fn certificate_rules(
         if let Some(c) = leaf {
             f.evidence.push(format!("SHA-256 fingerprint {}", c.sha256));
         }
-        f.candidates
-            .push(cand(Suggestion::new().with("insecure", true)));
+        f.candidates.push(cand(
+            Suggestion::new().with(Change::Verify(VerifyMode::Off)),
+        ));
         out.push(f);
     } else if has(&[
         "unable to get local issuer",
@@ -529,8 +539,9 @@ fn certificate_rules(
         f.evidence.push(evidence.clone());
         f.evidence
             .push(format!("the server sent {} certificate(s)", certs.len()));
-        f.candidates
-            .push(cand(Suggestion::new().with("insecure", true)));
+        f.candidates.push(cand(
+            Suggestion::new().with(Change::Verify(VerifyMode::Off)),
+        ));
         out.push(f);
     }
     if has(&[
@@ -561,10 +572,13 @@ fn certificate_rules(
             .find(|n| !n.starts_with('*') && *n != p.verify_name())
             && !matches!(&p.sni, Sni::Name(cur) if cur == dns)
         {
-            f.candidates.push(cand(Suggestion::new().with("sni", dns)));
+            f.candidates.push(cand(
+                Suggestion::new().with(Change::Sni(Sni::Name(dns.to_string()))),
+            ));
         }
-        f.candidates
-            .push(cand(Suggestion::new().with("no_verify_host", true)));
+        f.candidates.push(cand(
+            Suggestion::new().with(Change::Verify(VerifyMode::ChainOnly)),
+        ));
         out.push(f);
     }
     if has(&[
@@ -593,7 +607,7 @@ fn certificate_rules(
             _ => {
                 f.alternative = Some(Alternative {
                     backend: BackendId::Openssl,
-                    suggest: Suggestion::new().with("seclevel", 0),
+                    suggest: Suggestion::new().with(Change::Seclevel(Some(0))),
                 })
             }
         }
@@ -606,8 +620,9 @@ fn certificate_rules(
             format!("The certificate did not verify: {reason}"),
         );
         f.evidence.push(evidence);
-        f.candidates
-            .push(cand(Suggestion::new().with("insecure", true)));
+        f.candidates.push(cand(
+            Suggestion::new().with(Change::Verify(VerifyMode::Off)),
+        ));
         out.push(f);
     }
 }

@@ -122,7 +122,7 @@ pub(super) fn python(p: &Profile) -> String {
 
     // Versions.
     if let Some(v) = p.min_tls {
-        if v < TlsVersion::V1_2 {
+        if old_version(v) {
             w.note(&mut o, OLD_TLS);
             w.note(&mut o, format_args!("(Python warns \"ssl.TLSVersion.{} is deprecated\"; OpenSSL 3 also needs security level 0 for it, see below)", if v == TlsVersion::V1_0 {
                     "TLSv1"

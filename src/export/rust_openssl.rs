@@ -54,7 +54,7 @@ pub(super) fn rust_openssl(p: &Profile) -> String {
         "let mut b = SslContext::builder(SslMethod::tls_client())?;",
     );
     if let Some(v) = p.min_tls {
-        if v < TlsVersion::V1_2 {
+        if old_version(v) {
             w.note(&mut o, OLD_TLS);
         }
         w.code(

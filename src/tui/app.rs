@@ -7,7 +7,7 @@ use crate::backend::BackendId;
 use crate::diagnose::Suggestion;
 pub use crate::explain::Explained;
 use crate::probe::Prepared;
-use crate::profile::Profile;
+use crate::profile::{Field, Profile};
 use crate::report::BackendReport;
 use std::path::PathBuf;
 
@@ -258,8 +258,7 @@ impl App {
 
     /// Backends of the form (or all, if the field is bad).
     pub fn backends(&self) -> Vec<BackendId> {
-        crate::cli::parse_backends(self.form.get("backends"))
-            .unwrap_or_else(|_| BackendId::ALL.to_vec())
+        self.form.backends()
     }
 
     pub fn selected_backend_id(&self) -> BackendId {
@@ -301,10 +300,10 @@ impl App {
                     crate::materials::InputError::Field(f) => f.field,
                     crate::materials::InputError::File { path, .. } => {
                         let shown = path.display().to_string();
-                        ["cacert", "cert", "key"]
+                        [Field::Cacert, Field::Cert, Field::Key]
                             .into_iter()
-                            .find(|k| self.form.get(k) == shown)
-                            .unwrap_or("cacert")
+                            .find(|k| self.form.get(*k) == shown)
+                            .unwrap_or(Field::Cacert)
                     }
                 };
                 self.form.set_error(key, e.to_string());
@@ -385,7 +384,7 @@ impl App {
         Vec::new()
     }
 
-    fn step_choice(&mut self, key: &str, delta: isize) {
+    fn step_choice(&mut self, key: Field, delta: isize) {
         if let Some(idx) = self.form.fields.iter().position(|f| f.key == key) {
             self.form.cycle(idx, delta);
         }
@@ -599,21 +598,24 @@ impl App {
                 }
             }
             Action::StepSeclevel => {
-                self.step_choice("seclevel", 1);
-                self.status = Some(format!("security level → {}", self.form.get("seclevel")));
+                self.step_choice(Field::Seclevel, 1);
+                self.status = Some(format!(
+                    "security level → {}",
+                    self.form.get(Field::Seclevel)
+                ));
                 cmds = self.connect();
             }
             Action::StepMinTls => {
-                self.step_choice("min_tls", 1);
+                self.step_choice(Field::MinTls, 1);
                 cmds = self.connect();
             }
             Action::ToggleVerify => {
-                let next = if self.form.get("verify") == "full" {
+                let next = if self.form.get(Field::Verify) == "full" {
                     "off"
                 } else {
                     "full"
                 };
-                self.form.set("verify", next);
+                self.form.set(Field::Verify, next);
                 cmds = self.connect();
             }
             Action::ShowView(v) => {

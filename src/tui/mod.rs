@@ -7,8 +7,8 @@ pub mod form;
 pub mod render;
 pub mod theme;
 
-use crate::cli::{ProfileArgs, UsageError};
 use crate::lab::Lab;
+use crate::profile::{Sources, UsageError};
 use app::{Action, App, Command, LabEntry, PromptKind, View};
 use ratatui::crossterm::event::{
     self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
@@ -186,60 +186,51 @@ fn execute(cmd: Command, tx: &Sender<Event>, app: &mut App) {
 }
 
 /// Where the TUI opens: which lab server is selected and the profile to load, from
-/// the command-line target (`lab:NAME`, HOST[:PORT] or nothing) and flags.
+/// the command-line target (`lab:NAME`, HOST[:PORT] or nothing), the saved profile
+/// and flags — through the same engine function as `probe`.
 pub fn initial_profile(
     entries: &[LabEntry],
     target: Option<&str>,
-    opts: &ProfileArgs,
+    src: &Sources,
 ) -> Result<(usize, Option<crate::profile::Profile>), UsageError> {
-    match target {
-        Some(t) if t.starts_with("lab:") => {
-            let name = &t[4..];
-            let idx = entries.iter().position(|e| e.name == name).ok_or_else(|| {
-                let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-                UsageError::from(crate::profile::FieldError::new(
-                    "host",
-                    format!("no lab server '{name}' (have: {})", names.join(", ")),
-                ))
-            })?;
-            let mut p = entries[idx].profile.clone();
-            crate::cli::apply_flags(&mut p, opts)?;
-            Ok((idx, Some(p)))
-        }
-        // A real target is loaded before the lab is up; the lab only fills the list.
-        Some(_) => Ok((0, None)),
-        None => {
-            let mut p = entries
-                .first()
-                .map(|e| e.profile.clone())
-                .unwrap_or_default();
-            crate::cli::apply_flags(&mut p, opts)?;
-            Ok((0, Some(p)))
-        }
-    }
+    let idx = match target.map(|t| t.strip_prefix("lab:")) {
+        Some(Some(name)) => entries.iter().position(|e| e.name == name).ok_or_else(|| {
+            let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+            crate::profile::unknown_lab_server(name, &names)
+        })?,
+        // A real target or a saved profile is loaded before the lab is up; the lab
+        // only fills the list.
+        Some(None) => return Ok((0, None)),
+        None if src.file.is_some() => return Ok((0, None)),
+        None => 0,
+    };
+    let Some(entry) = entries.get(idx) else {
+        return Ok((0, Some(src.resolve(None, |_| unreachable!())?.0)));
+    };
+    let lab_target = format!("lab:{}", entry.name);
+    let (p, _) = src.resolve(Some(&lab_target), |_| Ok(entry.profile.clone()))?;
+    Ok((idx, Some(p)))
 }
 
 pub fn run(
     target: Option<&str>,
-    opts: &ProfileArgs,
+    src: &Sources,
     theme_name: Option<&str>,
 ) -> Result<ExitCode, UsageError> {
     let theme = theme::Theme::load(theme_name).map_err(UsageError::Other)?;
-    let backends = crate::cli::parse_backends(&opts.backend)?;
     if let Some(name) = target.and_then(|t| t.strip_prefix("lab:")) {
         let names: Vec<&str> = crate::lab::catalogue().iter().map(|s| s.name).collect();
         if !names.contains(&name) {
-            return Err(crate::profile::FieldError::new(
-                "host",
-                format!("no lab server '{name}' (have: {})", names.join(", ")),
-            )
-            .into());
+            return Err(crate::profile::unknown_lab_server(name, &names));
         }
     }
-    let first = match target {
-        Some(t) if !t.starts_with("lab:") => crate::cli::build_profile(Some(t), opts)?.profile,
-        _ => crate::profile::Profile::default(),
-    };
+    // A real target or a saved profile is loaded at once; a lab server when the lab is up.
+    let real = target.filter(|t| !t.starts_with("lab:"));
+    let (first, notice) = src.resolve(real, |_| unreachable!("not a lab target"))?;
+    if let Some(n) = notice {
+        eprintln!("{n}");
+    }
+    let backends = first.backends.clone();
     // The lab's keys take a moment to generate: draw the first frame at once and
     // let the lab arrive as an event.
     let mut app = App::new(Vec::new(), first, &backends, theme);
@@ -317,7 +308,7 @@ pub fn run(
                     Event::Signal => Some(Action::Quit),
                     Event::Lab(Ok(l)) => {
                         let entries = lab_entries(&l);
-                        let (idx, profile) = initial_profile(&entries, target, opts)
+                        let (idx, profile) = initial_profile(&entries, target, src)
                             .map_err(|e| std::io::Error::other(e.to_string()))?;
                         app.lab_ready(entries, idx, profile);
                         lab = Some(l);

@@ -19,6 +19,7 @@ mod session;
 
 use super::app::{App, Pane, PromptKind, View};
 use super::theme::Role;
+use crate::profile::Field;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -101,28 +102,21 @@ fn render_header(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::styled(" tlslens ", t.get(Role::Title))];
     if let Some(e) = app.lab.get(app.server)
-        && e.profile.port.to_string() == app.form.get("port")
+        && e.profile.port.to_string() == app.form.get(Field::Port)
     {
         spans.push(Span::styled(format!("lab:{} ", e.name), t.get(Role::Muted)));
     }
     spans.push(Span::styled(
-        format!("{}:{} ", app.form.get("host"), app.form.get("port")),
+        format!(
+            "{}:{} ",
+            app.form.get(Field::Host),
+            app.form.get(Field::Port)
+        ),
         t.get(Role::Text),
     ));
-    let weak: Vec<&str> = ["verify", "seclevel", "min_tls", "ciphers"]
-        .into_iter()
-        .filter(|k| app.form.is_insecure(k))
-        .collect();
+    let weak = app.form.weakenings();
     if !weak.is_empty() {
-        let words: Vec<String> = weak
-            .iter()
-            .map(|k| match *k {
-                "verify" => format!("verify {}", app.form.get("verify")),
-                "seclevel" => format!("seclevel {}", app.form.get("seclevel")),
-                "min_tls" => format!("min TLS {}", app.form.get("min_tls")),
-                _ => "custom ciphers".to_string(),
-            })
-            .collect();
+        let words: Vec<String> = weak.into_iter().map(|w| w.short).collect();
         spans.push(Span::styled(
             format!(" WEAKENED: {} ", words.join(", ")),
             t.get(Role::Insecure),
