@@ -15,7 +15,11 @@
     )
 )]
 
-// Layers, lowest first; each module imports only from the ones above it in this list.
+// Layers, lowest first (rustfmt keeps the declarations alphabetical; tests/layers.rs
+// checks that every import points down):
+//   text, files → wire → profile → cancel, net, ossl, tap, certinfo, materials →
+//   backend, decrypt → report → probe → diagnose → explain, diff, export → lab →
+//   resolve → the front ends, cli and tui (which never import each other).
 pub mod backend;
 pub mod cancel;
 pub mod certinfo;
@@ -34,6 +38,7 @@ pub mod ossl;
 pub mod probe;
 pub mod profile;
 pub mod report;
+pub mod resolve;
 pub mod tap;
 pub mod text;
 pub mod wire;

@@ -1,17 +1,18 @@
 //! The command line: clap definitions and the `probe`, `export` and `lab` commands.
-//! Flags become (field, text) pairs for the engine (`profile::Sources`), which turns
+//! Flags become (field, text) pairs for the engine (`resolve::Sources`), which turns
 //! them into a profile the same way for the TUI; `cli` and `tui` never import each
 //! other — `main.rs` picks one.
 
 mod args;
 mod text;
 
-pub use crate::profile::UsageError;
+pub use crate::resolve::UsageError;
 pub use args::ProfileArgs;
 
 use crate::lab::Lab;
 use crate::materials::InputError;
-use crate::profile::{Field, FieldError, Resolved};
+use crate::profile::{Field, FieldError};
+use crate::resolve::Resolved;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;

@@ -8,7 +8,7 @@ pub mod render;
 pub mod theme;
 
 use crate::lab::Lab;
-use crate::profile::{Sources, UsageError};
+use crate::resolve::{Sources, UsageError};
 use app::{Action, App, Command, LabEntry, PromptKind, View};
 use ratatui::crossterm::event::{
     self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
@@ -196,7 +196,7 @@ pub fn initial_profile(
     let idx = match target.map(|t| t.strip_prefix("lab:")) {
         Some(Some(name)) => entries.iter().position(|e| e.name == name).ok_or_else(|| {
             let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-            crate::profile::unknown_lab_server(name, &names)
+            crate::resolve::unknown_lab_server(name, &names)
         })?,
         // A real target or a saved profile is loaded before the lab is up; the lab
         // only fills the list.
@@ -221,7 +221,7 @@ pub fn run(
     if let Some(name) = target.and_then(|t| t.strip_prefix("lab:")) {
         let names: Vec<&str> = crate::lab::catalogue().iter().map(|s| s.name).collect();
         if !names.contains(&name) {
-            return Err(crate::profile::unknown_lab_server(name, &names));
+            return Err(crate::resolve::unknown_lab_server(name, &names));
         }
     }
     // A real target or a saved profile is loaded at once; a lab server when the lab is up.

@@ -1,11 +1,10 @@
 //! Where a profile comes from: a saved file (`--profile`), then the target, then the
-//! flags. The one place in `profile/` that touches files (and the lab, for `lab:NAME`);
+//! flags. It reads files and starts the lab for `lab:NAME`, so it sits above both;
 //! both front ends call it, so the TUI and the command line read a profile the same way.
 
-use super::fields::{Field, apply_flags};
-use super::{FieldError, Profile, Trust, parse_target};
 use crate::lab::Lab;
 use crate::materials::InputError;
+use crate::profile::{Field, FieldError, Profile, Trust, apply_flags, parse_target};
 use std::path::PathBuf;
 
 /// Something the user typed or named is wrong: exit status 2.
@@ -46,9 +45,10 @@ impl Sources {
         let Some(path) = &self.file else {
             return Ok(Profile::default());
         };
-        let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
+        let bytes = crate::materials::read(path, "profile")?;
+        let text = String::from_utf8(bytes).map_err(|_| InputError::File {
             path: path.clone(),
-            problem: format!("cannot read profile: {e}"),
+            problem: "the profile is not UTF-8 text".into(),
         })?;
         Ok(Profile::from_toml(&text).map_err(|e| InputError::File {
             path: path.clone(),
