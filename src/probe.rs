@@ -464,3 +464,18 @@ fn offered_text(t: &Transcript) -> String {
         _ => "no ClientHello decoded".into(),
     }
 }
+
+/// A report for a backend whose attempt broke inside tlslens (a worker that panicked),
+/// so the caller still has a result for that backend.
+pub fn internal_failure(prep: &Prepared, b: BackendId, why: String) -> BackendReport {
+    let mut r = empty_report(prep, b, String::new());
+    r.error = Some(ErrorReport {
+        kind: ErrorKind::Io,
+        stage: Stage::Setup,
+        alert: None,
+        alert_from: None,
+        message: why,
+        detail: "tlslens failed inside this backend's attempt (a bug: please report it)".into(),
+    });
+    r
+}

@@ -199,7 +199,9 @@ fn tiny_sizes_do_not_panic() {
     connect(&mut app, "legacy", Action::Connect);
     for view in [View::Session, View::Editor, View::Diff, View::History] {
         app.update(Action::ShowView(view));
-        app.help = view == View::History;
+        if view == View::History {
+            app.mode = tlslens::tui::app::Mode::Help;
+        }
         for (w, h) in [
             (1, 1),
             (10, 3),
@@ -224,7 +226,7 @@ fn diagnosis_panel_and_one_key_fix() {
     snap(&app, "explain_legacy");
     // f shows the change and its cost first; f again applies it and retries.
     app.update(Action::Fix);
-    let fix = app.fix.clone().expect("a verified fix for openssl");
+    let fix = app.fix().cloned().expect("a verified fix for openssl");
     assert_eq!(fix.change.as_flags(), "--seclevel 0");
     snap(&app, "fix_confirm");
     connect(&mut app, "legacy", Action::Fix);
@@ -264,7 +266,7 @@ fn ladder_with_a_field_selected() {
     for _ in 0..curve {
         app.update(Action::Down);
     }
-    assert_eq!(app.ladder_field, curve);
+    assert_eq!(app.ladder.field, curve);
     assert!(ske.fields[curve].value.contains("x25519"));
     // Randoms, keys and signatures differ per run: snapshot the structure only
     // through a fixed message (ServerHelloDone has no random bytes).
