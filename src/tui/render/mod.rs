@@ -12,7 +12,7 @@ pub mod code;
 pub mod diff;
 mod editor;
 pub mod explain;
-mod help;
+pub mod help;
 pub mod history;
 pub mod ladder;
 pub mod scroll;
