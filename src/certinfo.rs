@@ -73,10 +73,11 @@ impl CertInfo {
                             .map(|d| format!("DNS:{}", sanitize(d, 253)))
                             .or_else(|| {
                                 g.ipaddress().map(|ip| match ip.len() {
-                                    4 => format!(
-                                        "IP:{}",
-                                        std::net::Ipv4Addr::new(ip[0], ip[1], ip[2], ip[3])
-                                    ),
+                                    4 => {
+                                        let mut a = [0u8; 4];
+                                        a.copy_from_slice(ip);
+                                        format!("IP:{}", std::net::Ipv4Addr::from(a))
+                                    }
                                     16 => {
                                         let mut a = [0u8; 16];
                                         a.copy_from_slice(ip);

@@ -1,3 +1,17 @@
+//! Picks the front end: a subcommand runs in `cli`, no subcommand opens the TUI.
+//! Both read the profile through the engine (`resolve::Sources`), never each other.
+
+use clap::Parser;
+use tlslens::cli::{self, Cli};
+
 fn main() -> std::process::ExitCode {
-    tlslens::cli::main()
+    let args = Cli::parse();
+    cli::exit(match &args.command {
+        Some(command) => cli::run(command),
+        None => tlslens::tui::run(
+            args.target.as_deref(),
+            &args.opts.sources,
+            args.theme.as_deref(),
+        ),
+    })
 }

@@ -48,18 +48,12 @@ pub struct Materials {
     pub client: Option<ClientIdentity>,
 }
 
-const MAX_FILE: u64 = 8 << 20;
-
-fn read(path: &Path, what: &str) -> Result<Vec<u8>, InputError> {
-    let err = |problem: String| InputError::File {
+/// Read a file the user named, bounded (see [`crate::files::read_bounded`]).
+pub fn read(path: &Path, what: &str) -> Result<Vec<u8>, InputError> {
+    crate::files::read_bounded(path).map_err(|e| InputError::File {
         path: path.to_path_buf(),
-        problem,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read {what}: {e}")))?;
-    if meta.len() > MAX_FILE {
-        return Err(err(format!("{what} is larger than 8 MiB")));
-    }
-    std::fs::read(path).map_err(|e| err(format!("cannot read {what}: {e}")))
+        problem: format!("cannot read {what}: {e}"),
+    })
 }
 
 fn certs_from(path: &Path, what: &str) -> Result<Vec<X509>, InputError> {
@@ -95,10 +89,10 @@ impl Materials {
                     path: key.clone(),
                     problem: "holds no PEM private key (encrypted keys are not supported)".into(),
                 })?;
-            let matches = chain[0]
-                .public_key()
-                .map(|pk| pk.public_eq(&pkey))
-                .unwrap_or(false);
+            let matches = chain
+                .first()
+                .and_then(|leaf| leaf.public_key().ok())
+                .is_some_and(|pk| pk.public_eq(&pkey));
             if !matches {
                 return Err(InputError::File {
                     path: key.clone(),
@@ -127,7 +121,10 @@ pub fn check_openssl_strings(p: &Profile) -> Result<(), crate::profile::FieldErr
     };
     if let Some(c) = &p.ciphers {
         b.set_cipher_list(c).map_err(|_| {
-            FieldError::new("ciphers", format!("OpenSSL matches no cipher in '{c}'"))
+            FieldError::new(
+                crate::profile::Field::Ciphers,
+                format!("OpenSSL matches no cipher in '{c}'"),
+            )
         })?;
     }
     Ok(())

@@ -40,6 +40,12 @@ pub struct NetError {
     pub attempts: Vec<AddrAttempt>,
 }
 
+/// A timeout the user gave in seconds, clamped to what a socket accepts and a person
+/// would mean (1 ms to 10 minutes).
+pub fn timeout(secs: f64) -> Duration {
+    Duration::from_secs_f64(secs.clamp(0.001, 600.0))
+}
+
 /// Resolve `host:port`. Bounded: at most 16 addresses are kept.
 pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, NetError> {
     let addrs: Vec<SocketAddr> = match (host, port).to_socket_addrs() {

@@ -1,6 +1,7 @@
 //! One attempt per backend: connect, tap, handshake, decode, classify, report.
 
 use crate::backend::{BackendId, LibView, Verify};
+use crate::cancel::Cancel;
 use crate::certinfo::CertInfo;
 use crate::materials::{InputError, Materials};
 use crate::net::{self, NetError, NetErrorKind};
@@ -48,18 +49,27 @@ impl Prepared {
 /// Run every backend (in parallel, one connection each) and assemble the report.
 pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
     let addrs = net::resolve(&prep.profile.host, prep.profile.port);
+    let cancel = Cancel::new();
     let results = std::thread::scope(|s| {
         let handles: Vec<_> = backends
             .iter()
             .map(|b| {
-                let addrs = &addrs;
-                s.spawn(move || probe_one(prep, addrs, *b))
+                let (addrs, cancel) = (&addrs, &cancel);
+                s.spawn(move || probe_one(prep, addrs, *b, cancel))
             })
             .collect();
         handles
             .into_iter()
             .zip(backends)
-            .map(|(h, b)| h.join().unwrap_or_else(|_| panicked(prep, *b)))
+            .map(|(h, b)| {
+                h.join().unwrap_or_else(|_| {
+                    internal_failure(
+                        prep,
+                        *b,
+                        "internal error: the backend thread panicked".into(),
+                    )
+                })
+            })
             .collect()
     });
     Report {
@@ -69,19 +79,6 @@ pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
         levels: None,
         tool: ToolInfo::current(),
     }
-}
-
-fn panicked(prep: &Prepared, b: BackendId) -> BackendReport {
-    let mut r = empty_report(prep, b, String::new());
-    r.error = Some(ErrorReport {
-        kind: ErrorKind::Io,
-        stage: Stage::Setup,
-        alert: None,
-        alert_from: None,
-        message: "internal error: the backend thread panicked".into(),
-        detail: "this is a tlslens bug; please report it".into(),
-    });
-    r
 }
 
 fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport {
@@ -110,6 +107,7 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
         address: None,
         addresses_tried: Vec::new(),
         certificates: Vec::new(),
+        chain_leaf_only: false,
         transcript: Transcript::default(),
         decrypted: None,
         encrypted: Default::default(),
@@ -148,11 +146,13 @@ fn net_error(r: &mut BackendReport, e: &NetError) {
     });
 }
 
-/// One backend, one connection.
+/// One backend, one connection. Cancelling shuts the socket, so the handshake ends at
+/// once with an error instead of running to its timeout.
 pub fn probe_one(
     prep: &Prepared,
     addrs: &Result<Vec<SocketAddr>, NetError>,
     b: BackendId,
+    cancel: &Cancel,
 ) -> BackendReport {
     let backend = b.backend();
     let p = &prep.profile;
@@ -164,14 +164,26 @@ pub fn probe_one(
             return r;
         }
     };
+    if cancel.is_cancelled() {
+        r.error = Some(ErrorReport {
+            kind: ErrorKind::Io,
+            stage: Stage::Setup,
+            alert: None,
+            alert_from: None,
+            message: "cancelled".into(),
+            detail: "the attempt was cancelled before it connected".into(),
+        });
+        return r;
+    }
     let start = Instant::now();
-    let conn = match net::connect(addrs, crate::backend::openssl::secs(p.connect_timeout)) {
+    let conn = match net::connect(addrs, net::timeout(p.connect_timeout)) {
         Ok(c) => c,
         Err(e) => {
             net_error(&mut r, &e);
             return r;
         }
     };
+    let _watch = cancel.watch(&conn.stream);
     r.timing_ms.connect = Some(ms(start.elapsed()));
     r.address = Some(conn.addr.to_string());
     r.addresses_tried = conn.attempts;
@@ -234,6 +246,7 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
     let chain = if wire_chain.len() >= view.chain.len() && !wire_chain.is_empty() {
         wire_chain
     } else {
+        r.chain_leaf_only = view.leaf_only;
         view.chain.clone()
     };
     r.certificates = chain
@@ -278,7 +291,8 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
     }
     r.keylog = view.keylog;
     r.encrypted = t.encrypted;
-    r.wire_notes = t.notes.clone();
+    // After the decryption's own note ("not decrypted: …"), never instead of it.
+    r.wire_notes.splice(0..0, t.notes.iter().cloned());
     if tap.truncated {
         r.wire_notes.push(format!(
             "recording stopped at {} bytes",
@@ -403,6 +417,26 @@ fn classify(
                 "the server refused every version we offered ({offered}) with alert protocol_version"
             )
         }
+        ErrorKind::Alert
+            if t.first_alert(Direction::Server)
+                .is_some_and(|a| a.level == 1) =>
+        {
+            let warnings = t
+                .messages
+                .iter()
+                .filter(|m| {
+                    m.from == Direction::Server
+                        && matches!(&m.body, crate::wire::Body::Alert(a) if a.raw.level == 1)
+                })
+                .count();
+            format!(
+                "the server sent {warnings} warning {} alert(s) at the {} stage and no fatal \
+                 one; {b} gave up on the stream ({})",
+                alert.as_deref().unwrap_or("?"),
+                stage.as_str(),
+                crate::text::sanitize(&e.message, 80)
+            )
+        }
         ErrorKind::Alert => format!(
             "the server sent a fatal {} alert at the {} stage",
             alert.as_deref().unwrap_or("?"),
@@ -446,5 +480,71 @@ fn offered_text(t: &Transcript) -> String {
             names::version_name(*hi)
         ),
         _ => "no ClientHello decoded".into(),
+    }
+}
+
+/// A report for a backend whose attempt broke inside tlslens (a worker that panicked),
+/// so the caller still has a result for that backend.
+pub fn internal_failure(prep: &Prepared, b: BackendId, why: String) -> BackendReport {
+    let mut r = empty_report(prep, b, String::new());
+    r.error = Some(ErrorReport {
+        kind: ErrorKind::Io,
+        stage: Stage::Setup,
+        alert: None,
+        alert_from: None,
+        message: why,
+        detail: "tlslens failed inside this backend's attempt (a bug: please report it)".into(),
+    });
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A decryption failure is reported in `wire_notes` next to the transcript's notes.
+    #[test]
+    fn a_decryption_failure_is_kept_in_wire_notes() {
+        let lab = crate::lab::Lab::start().unwrap();
+        let prep = prepare(lab.profile("modern").unwrap()).unwrap();
+        let addrs = net::resolve(&prep.profile.host, prep.profile.port);
+        let good = probe_one(&prep, &addrs, BackendId::Openssl, &Cancel::new());
+        assert!(good.ok, "{:?}", good.error);
+        assert!(good.decrypted.is_some());
+        // Without the ClientHello there is no client random to look the secrets up by.
+        let mut chunks = good.wire.clone();
+        let first_client = chunks
+            .iter()
+            .position(|c| c.dir == Direction::Client)
+            .unwrap();
+        chunks.remove(first_client);
+        let tap = TapLog {
+            chunks,
+            recorded: 0,
+            truncated: true,
+            io_error: None,
+            eof: false,
+            timed_out: false,
+        };
+        let view = LibView {
+            handshake_done: true,
+            keylog: good.keylog.clone(),
+            ..LibView::default()
+        };
+        let mut r = empty_report(&prep, BackendId::Openssl, String::new());
+        assemble(&mut r, &prep.profile, view, &tap);
+        assert!(r.decrypted.is_none());
+        assert!(
+            r.wire_notes
+                .iter()
+                .any(|n| n.starts_with("not decrypted: ")),
+            "{:?}",
+            r.wire_notes
+        );
+        assert!(
+            r.wire_notes
+                .iter()
+                .any(|n| n.starts_with("recording stopped"))
+        );
     }
 }

@@ -123,7 +123,7 @@ impl Tap {
                 l.chunks.push(Chunk {
                     dir,
                     at,
-                    bytes: bytes[..take].to_vec(),
+                    bytes: bytes.get(..take).unwrap_or(bytes).to_vec(),
                 });
             }
         });
@@ -157,7 +157,7 @@ impl Read for Tap {
                 Ok(0)
             }
             Ok(n) => {
-                self.record(Direction::Server, &buf[..n]);
+                self.record(Direction::Server, buf.get(..n).unwrap_or(buf));
                 if self.settling {
                     let tail = Instant::now() + SETTLE_TAIL;
                     self.deadline = Some(self.deadline.map_or(tail, |d| d.min(tail)));
@@ -185,7 +185,7 @@ impl Write for Tap {
         self.inner.set_write_timeout(rem)?;
         match self.inner.write(buf) {
             Ok(n) => {
-                self.record(Direction::Client, &buf[..n]);
+                self.record(Direction::Client, buf.get(..n).unwrap_or(buf));
                 Ok(n)
             }
             Err(e) => {

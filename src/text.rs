@@ -16,6 +16,18 @@ pub fn sanitize(s: &str, max: usize) -> String {
     out
 }
 
+/// Standard base64 (RFC 4648, with padding): DER in JSON, OSC 52 clipboard text.
+pub fn base64(data: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(data)
+}
+
+/// Serde helper: a list of byte strings (DER certificates) as base64 strings rather
+/// than arrays of numbers.
+pub fn base64_list<S: serde::Serializer>(v: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|b| base64(b)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -274,3 +274,53 @@ fn themes_from_the_user_directory_are_checked() {
     );
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn endless_files_are_refused_not_read() {
+    for flag in ["--cacert", "--cert"] {
+        let mut args = vec!["probe", "127.0.0.1:9", flag, "/dev/zero"];
+        if flag == "--cert" {
+            args.extend(["--key", "/dev/zero"]);
+        }
+        input_error(&args, "larger than 8 MiB");
+    }
+}
+
+#[test]
+fn saved_profile_without_a_target_uses_its_host_and_port() {
+    let lab = tlslens::lab::Lab::start().unwrap();
+    let mut p = lab.profile("legacy").unwrap();
+    p.seclevel = Some(0);
+    p.min_tls = Some(tlslens::profile::TlsVersion::V1_0);
+    let file = tmp("legacy-no-target.toml", p.to_toml().as_bytes());
+    let file = file.to_str().unwrap();
+    let out = tlslens(&["probe", "--profile", file, "--backend", "openssl", "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "nothing to say: {err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["target"]["port"], p.port);
+    let out = tlslens(&["export", "--profile", file, "--as", "curl"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&p.port.to_string()));
+    // A target replaces the saved host and port, and says so in one line.
+    let out = tlslens(&[
+        "probe",
+        "--profile",
+        file,
+        "--backend",
+        "openssl",
+        "127.0.0.1:1",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("replaces the profile's 127.0.0.1:{}", p.port)),
+        "{err}"
+    );
+    // Neither a target nor a host in the file: one line naming the host.
+    let hostless = tmp("hostless.toml", b"seclevel = 1\n");
+    input_error(&["probe", "--profile", hostless.to_str().unwrap()], "host");
+    input_error(&["export", "--as", "curl"], "host");
+}

@@ -3,7 +3,9 @@
 
 use std::sync::OnceLock;
 use tlslens::backend::BackendId::{self, NativeTls, Openssl, Rustls};
-use tlslens::diagnose::{Finding, search};
+use tlslens::cancel::Cancel;
+use tlslens::diagnose::Finding;
+use tlslens::explain as search;
 use tlslens::lab::Lab;
 use tlslens::probe::{Prepared, prepare, run};
 use tlslens::report::Report;
@@ -74,7 +76,7 @@ fn legacy_ecdhe_server_needs_level_0_and_rustls_cannot() {
     );
     assert!(f.finding.contains("cannot set the security level"));
     // The stacks disagree once openssl is fixed: reported in both directions as info.
-    let levels = tlslens::diagnose::levels::scan(&prep);
+    let levels = tlslens::explain::levels::scan(&prep, &Cancel::new());
     assert_eq!(tlslens::diagnose::levels::highest_working(&levels), Some(0));
 }
 
@@ -85,7 +87,7 @@ fn legacy_static_rsa_server_keeps_the_default_level() {
     // Least weakening: TLS 1.1 (the server's best), no level change.
     assert_eq!(f.suggest.as_ref().unwrap().as_flags(), "--min-tls 1.1");
     fix_works(&prep, NativeTls, f);
-    let levels = tlslens::diagnose::levels::scan(&prep);
+    let levels = tlslens::explain::levels::scan(&prep, &Cancel::new());
     assert_eq!(tlslens::diagnose::levels::highest_working(&levels), Some(2));
 }
 
@@ -193,5 +195,42 @@ fn a_server_that_needs_sni() {
         let f = finding(&r, b, "sni-missing");
         assert_eq!(f.suggest.as_ref().unwrap().as_flags(), "--sni localhost");
         fix_works(&prep, b, f);
+    }
+}
+
+/// The level map only runs when a level could change the outcome: a silent server (or
+/// one that speaks another protocol) gets none, a legacy server gets all six.
+#[test]
+fn level_map_only_where_the_level_can_matter() {
+    let with_levels = |server: &str| {
+        let mut p = lab().profile(server).unwrap();
+        p.handshake_timeout = 1.0;
+        let prep = prepare(p).unwrap();
+        let mut report = run(&prep, &BackendId::ALL);
+        tlslens::explain::explain_with_levels(&prep, &mut report, true, &Cancel::new());
+        report.levels.unwrap()
+    };
+    assert!(with_levels("silent").is_empty());
+    assert!(with_levels("plain-http").is_empty());
+    let legacy = with_levels("legacy");
+    assert_eq!(legacy.len(), 6);
+    assert_eq!(tlslens::diagnose::levels::highest_working(&legacy), Some(0));
+}
+
+/// A cancelled explanation tries nothing more and keeps nothing unverified.
+#[test]
+fn a_cancelled_explanation_keeps_no_fix() {
+    let prep = prepare(lab().profile("legacy").unwrap()).unwrap();
+    let mut report = run(&prep, &BackendId::ALL);
+    let cancel = Cancel::new();
+    cancel.cancel();
+    tlslens::explain::explain_with_levels(&prep, &mut report, true, &cancel);
+    assert!(report.levels.unwrap().is_empty());
+    for r in &report.results {
+        assert!(
+            r.diagnosis
+                .iter()
+                .all(|f| !f.verified && f.suggest.is_none())
+        );
     }
 }

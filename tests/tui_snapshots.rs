@@ -7,6 +7,7 @@ use ratatui::backend::TestBackend;
 use std::sync::OnceLock;
 use tlslens::backend::BackendId;
 use tlslens::lab::Lab;
+use tlslens::profile::Field;
 use tlslens::report::BackendReport;
 use tlslens::tui::app::{Action, App, Command, View};
 use tlslens::tui::render::render;
@@ -66,7 +67,7 @@ fn app_on(name: &str) -> App {
 
 /// Run the commands for real against the real lab port, feed results back scrubbed.
 fn connect(app: &mut App, real: &str, action: Action) {
-    let fixed_port: u16 = app.form.get("port").parse().unwrap();
+    let fixed_port: u16 = app.form.get(Field::Port).parse().unwrap();
     let real_addr = lab().server(real).unwrap().addr;
     let mut queue = app.update(action);
     while let Some(c) = queue.pop() {
@@ -78,7 +79,8 @@ fn connect(app: &mut App, real: &str, action: Action) {
             } => {
                 prepared.profile.port = real_addr.port();
                 let addrs = tlslens::net::resolve("127.0.0.1", real_addr.port());
-                let report = tlslens::probe::probe_one(&prepared, &addrs, backend);
+                let report =
+                    tlslens::probe::probe_one(&prepared, &addrs, backend, &Default::default());
                 queue.extend(app.update(Action::ProbeDone {
                     attempt,
                     report: Box::new(scrub(report, fixed_port)),
@@ -90,7 +92,8 @@ fn connect(app: &mut App, real: &str, action: Action) {
                 reports,
             } => {
                 prepared.profile.port = real_addr.port();
-                let explained = tlslens::tui::explain_attempt(&prepared, reports);
+                let explained =
+                    tlslens::explain::explain_attempt(&prepared, reports, &Default::default());
                 queue.extend(app.update(Action::Explained {
                     attempt,
                     explained: Box::new(explained),
@@ -181,7 +184,7 @@ fn editor_with_validation_error() {
     // Connecting refuses and names the field; the typed text stays.
     app.update(Action::Activate);
     assert!(app.status.as_deref().unwrap_or("").contains("port"));
-    assert!(app.form.get("port").ends_with("99x"));
+    assert!(app.form.get(Field::Port).ends_with("99x"));
 }
 
 #[test]
@@ -197,7 +200,9 @@ fn tiny_sizes_do_not_panic() {
     connect(&mut app, "legacy", Action::Connect);
     for view in [View::Session, View::Editor, View::Diff, View::History] {
         app.update(Action::ShowView(view));
-        app.help = view == View::History;
+        if view == View::History {
+            app.mode = tlslens::tui::app::Mode::Help;
+        }
         for (w, h) in [
             (1, 1),
             (10, 3),
@@ -222,13 +227,13 @@ fn diagnosis_panel_and_one_key_fix() {
     snap(&app, "explain_legacy");
     // f shows the change and its cost first; f again applies it and retries.
     app.update(Action::Fix);
-    let fix = app.fix.clone().expect("a verified fix for openssl");
+    let fix = app.fix().cloned().expect("a verified fix for openssl");
     assert_eq!(fix.change.as_flags(), "--seclevel 0");
     snap(&app, "fix_confirm");
     connect(&mut app, "legacy", Action::Fix);
     let r = app.current().unwrap().report(BackendId::Openssl).unwrap();
     assert!(r.ok, "the fix works: {:?}", r.error);
-    assert_eq!(app.form.get("seclevel"), "0");
+    assert_eq!(app.form.get(Field::Seclevel), "0");
 }
 
 #[test]
@@ -262,7 +267,7 @@ fn ladder_with_a_field_selected() {
     for _ in 0..curve {
         app.update(Action::Down);
     }
-    assert_eq!(app.ladder_field, curve);
+    assert_eq!(app.ladder.field, curve);
     assert!(ske.fields[curve].value.contains("x25519"));
     // Randoms, keys and signatures differ per run: snapshot the structure only
     // through a fixed message (ServerHelloDone has no random bytes).
@@ -304,8 +309,8 @@ fn ladder_with_a_field_selected() {
 #[test]
 fn code_view_python_for_the_fixed_legacy_profile() {
     let mut app = app_on("legacy");
-    app.form.set("seclevel", "0");
-    app.form.set("min_tls", "1.0");
+    app.form.set(Field::Seclevel, "0");
+    app.form.set(Field::MinTls, "1.0");
     app.update(Action::ShowView(View::Code));
     snap(&app, "code_python");
     let cmds = app.update(Action::Yank);
@@ -315,7 +320,7 @@ fn code_view_python_for_the_fixed_legacy_profile() {
 #[test]
 fn profiles_save_and_load_as_toml() {
     let mut app = app_on("legacy");
-    app.form.set("seclevel", "0");
+    app.form.set(Field::Seclevel, "0");
     app.update(Action::OpenPrompt(tlslens::tui::app::PromptKind::Save));
     let path = std::env::temp_dir().join(format!("tlslens-tui-{}.toml", std::process::id()));
     // Replace the suggested name with ours.
@@ -336,8 +341,8 @@ fn profiles_save_and_load_as_toml() {
     // Load it into an app on another server.
     let mut other = app_on("modern");
     other.loaded(&path, Ok(back));
-    assert_eq!(other.form.get("seclevel"), "0");
-    assert_eq!(other.form.get("port"), app.form.get("port"));
+    assert_eq!(other.form.get(Field::Seclevel), "0");
+    assert_eq!(other.form.get(Field::Port), app.form.get(Field::Port));
     let _ = std::fs::remove_file(&path);
 }
 
@@ -360,11 +365,71 @@ fn escape_cancels_a_running_attempt_and_late_results_are_ignored() {
     let mut prepared = prepared;
     prepared.profile.port = lab().server("legacy").unwrap().addr.port();
     let addrs = tlslens::net::resolve("127.0.0.1", prepared.profile.port);
-    let report = tlslens::probe::probe_one(&prepared, &addrs, backend);
+    let report = tlslens::probe::probe_one(&prepared, &addrs, backend, &Default::default());
     let more = app.update(Action::ProbeDone {
         attempt,
         report: Box::new(report),
     });
     assert!(more.is_empty());
     assert!(app.current().unwrap().reports().is_empty());
+}
+
+fn rows(app: &App, w: u16, h: u16) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| render(f, app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn the_comparison_wraps_at_80_columns() {
+    let mut app = app_on("legacy");
+    connect(&mut app, "legacy", Action::Connect);
+    connect(&mut app, "legacy", Action::StepSeclevel);
+    let cmp = app.current().unwrap().comparison.clone().unwrap();
+    assert!(cmp.chars().count() > 80, "{cmp}");
+    let screen = rows(&app, 80, 24);
+    // The status rows: after the body's bottom border, before the key hints.
+    let body_end = screen.iter().rposition(|l| l.starts_with('└')).unwrap();
+    let status: Vec<&str> = screen[body_end + 1..screen.len() - 1]
+        .iter()
+        .map(|l| l.trim())
+        .collect();
+    assert_eq!(status.join(" "), format!("Δ {cmp}"), "{screen:#?}");
+}
+
+#[test]
+fn the_explain_view_scrolls_within_its_text() {
+    let mut app = app_on("legacy");
+    connect(&mut app, "legacy", Action::Connect);
+    app.update(Action::ShowView(View::Explain));
+    let top = rows(&app, 80, 24);
+    assert!(top[2].contains("native-tls FAILED"), "{top:#?}");
+    // Ten pages down (drawn after each key, as the loop does) end on the last page,
+    // not on a blank pane.
+    for _ in 0..10 {
+        app.update(Action::PageDown);
+        rows(&app, 80, 24);
+    }
+    let bottom = rows(&app, 80, 24);
+    let last_text = bottom[2..22]
+        .iter()
+        .filter(|l| {
+            // The pane's inside: after the 15-column lab list and the pane's border.
+            let inside: String = l.chars().skip(16).take(62).collect();
+            !inside.trim().is_empty()
+        })
+        .count();
+    assert!(last_text >= 10, "a blank pane after PgDn:\n{bottom:#?}");
+    assert!(
+        bottom.iter().any(|l| l.contains("◂ highest")),
+        "{bottom:#?}"
+    );
+    // One PgUp moves at once (no overshoot to climb back from), Home goes to the top.
+    app.update(Action::PageUp);
+    assert_ne!(rows(&app, 80, 24), bottom);
+    app.update(Action::Home);
+    assert_eq!(rows(&app, 80, 24), top);
 }

@@ -74,7 +74,7 @@ impl Backend for NativeTls {
                 return view;
             }
         };
-        let deadline = Instant::now() + super::openssl::secs(p.handshake_timeout);
+        let deadline = Instant::now() + crate::net::timeout(p.handshake_timeout);
         tap.set_deadline(Some(deadline));
         let started = Instant::now();
         let result = connector.connect(p.verify_name(), tap);
@@ -86,6 +86,7 @@ impl Backend for NativeTls {
                     && let Ok(der) = leaf.to_der()
                 {
                     view.chain = vec![der];
+                    view.leaf_only = true;
                 }
                 view.alpn = stream
                     .negotiated_alpn()

@@ -4,7 +4,8 @@
 
 use super::{Backend, BackendId, LibError, LibView, SETTLE, Unsupported, Verify};
 use crate::materials::Materials;
-use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
+use crate::ossl::ssl_version;
+use crate::profile::{Profile, Trust, VerifyMode};
 use crate::tap::Tap;
 use openssl::error::ErrorStack;
 use openssl::ssl::{
@@ -20,15 +21,6 @@ pub struct OpenSsl;
 const HOST_ERRORS: [i32; 3] = [62, 63, 64];
 /// OpenSSL error reasons for received alerts are 1000 + the alert code.
 const ALERT_REASON_OFFSET: i32 = 1000;
-
-pub fn ssl_version(v: TlsVersion) -> SslVersion {
-    match v {
-        TlsVersion::V1_0 => SslVersion::TLS1,
-        TlsVersion::V1_1 => SslVersion::TLS1_1,
-        TlsVersion::V1_2 => SslVersion::TLS1_2,
-        TlsVersion::V1_3 => SslVersion::TLS1_3,
-    }
-}
 
 /// The OpenSSL the process is linked against, e.g. "OpenSSL 3.0.19 27 Jan 2026".
 pub fn library_version() -> String {
@@ -87,7 +79,7 @@ impl Backend for OpenSsl {
                 return view;
             }
         };
-        let deadline = Instant::now() + secs(p.handshake_timeout);
+        let deadline = Instant::now() + crate::net::timeout(p.handshake_timeout);
         tap.set_deadline(Some(deadline));
         let started = Instant::now();
         let result = ssl.connect(tap);
@@ -131,10 +123,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         Ok(g) => g,
         Err(p) => p.into_inner(),
     }
-}
-
-pub(crate) fn secs(s: f64) -> std::time::Duration {
-    std::time::Duration::from_secs_f64(s.clamp(0.001, 600.0))
 }
 
 fn group_known(name: &str) -> bool {
@@ -184,8 +172,11 @@ fn build(
         Trust::System | Trust::Webpki => b.set_default_verify_paths()?,
     }
     if let Some(id) = &m.client {
-        b.set_certificate(&id.chain[0])?;
-        for extra in id.chain.iter().skip(1) {
+        let mut chain = id.chain.iter();
+        if let Some(leaf) = chain.next() {
+            b.set_certificate(leaf)?;
+        }
+        for extra in chain {
             b.add_extra_chain_cert(extra.clone())?;
         }
         b.set_private_key(&id.key)?;

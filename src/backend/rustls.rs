@@ -119,7 +119,7 @@ impl Backend for Rustls {
                 return view;
             }
         };
-        let deadline = Instant::now() + super::openssl::secs(p.handshake_timeout);
+        let deadline = Instant::now() + crate::net::timeout(p.handshake_timeout);
         tap.set_deadline(Some(deadline));
         let started = Instant::now();
         let mut result = Ok(());

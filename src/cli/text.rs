@@ -197,7 +197,7 @@ fn diagnosis(o: &mut String, b: &BackendReport, explain: bool) {
         if !explain && f.severity == crate::diagnose::Severity::Info {
             continue;
         }
-        for (i, line) in crate::diagnose::search::describe(f).into_iter().enumerate() {
+        for (i, line) in crate::diagnose::describe(f).into_iter().enumerate() {
             let head = if i == 0 { "why" } else { "" };
             let _ = writeln!(o, "{IND}{head:<7} {line}");
         }
@@ -212,6 +212,13 @@ fn diagnosis(o: &mut String, b: &BackendReport, explain: bool) {
 
 fn security_levels(o: &mut String, levels: &[crate::diagnose::levels::LevelResult]) {
     use crate::diagnose::levels::{LEVELS, highest_working};
+    if levels.is_empty() {
+        let _ = writeln!(
+            o,
+            "OpenSSL security levels: not tried; the server never answered in TLS, so no level can change that\n"
+        );
+        return;
+    }
     let best = highest_working(levels);
     let _ = writeln!(
         o,

@@ -49,7 +49,9 @@ pub struct Decrypted {
     /// Server Finished verify_data checked against HMAC(finished_key, transcript hash).
     pub server_finished_ok: Option<bool>,
     pub client_finished_ok: Option<bool>,
-    /// DER certificates from the decrypted server Certificate message, leaf first.
+    /// DER certificates from the decrypted server Certificate message, leaf first
+    /// (base64 in JSON).
+    #[serde(serialize_with = "crate::text::base64_list")]
     pub server_certificates: Vec<Vec<u8>>,
     /// Alerts found inside encrypted records (e.g. certificate_required after the handshake): (from, level, description).
     pub alerts: Vec<(Direction, u8, u8)>,

@@ -1,8 +1,7 @@
-//! OpenSSL security levels explained: what each allows, and at which levels this
-//! server actually works (found by trying each with the openssl backend).
+//! OpenSSL security levels explained: what each allows. Which levels a server actually
+//! works at is found by trying (`crate::explain::levels`).
 
-use crate::backend::BackendId;
-use crate::probe::{Prepared, probe_one};
+pub use crate::report::LevelResult;
 use serde::Serialize;
 
 /// What one level allows (OpenSSL 3 documentation, SSL_CTX_set_security_level, and
@@ -74,43 +73,6 @@ pub const LEVELS: [LevelInfo; 6] = [
         notes: "as 3",
     },
 ];
-
-/// Whether the openssl backend connects at each level, with the profile otherwise as is.
-#[derive(Clone, Debug, Serialize)]
-pub struct LevelResult {
-    pub level: u8,
-    pub ok: bool,
-    pub outcome: String,
-}
-
-/// Try levels 0..=5 (six bounded handshakes). The highest working level is the one to use.
-pub fn scan(prep: &Prepared) -> Vec<LevelResult> {
-    let addrs = crate::net::resolve(&prep.profile.host, prep.profile.port);
-    (0u8..=5)
-        .map(|level| {
-            let mut p = prep.clone();
-            p.profile.seclevel = Some(level);
-            let r = probe_one(&p, &addrs, BackendId::Openssl);
-            let outcome = if r.ok {
-                format!(
-                    "{} {}",
-                    r.version.clone().unwrap_or_default(),
-                    r.cipher.clone().unwrap_or_default()
-                )
-            } else {
-                r.error
-                    .as_ref()
-                    .map(|e| format!("{}: {}", e.kind.as_str(), e.message))
-                    .unwrap_or_else(|| "verification failed".into())
-            };
-            LevelResult {
-                level,
-                ok: r.ok,
-                outcome,
-            }
-        })
-        .collect()
-}
 
 pub fn highest_working(results: &[LevelResult]) -> Option<u8> {
     results.iter().filter(|r| r.ok).map(|r| r.level).max()

@@ -5,25 +5,18 @@ use super::quote::{host_port, path_str, shown};
 use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
 use std::fmt::Write as _;
 
-pub(super) const OLD_TLS: &str = "WEAKENS SECURITY: TLS 1.0/1.1 are deprecated (RFC 8996): SHA-1/MD5-based handshake, no AEAD ciphers";
-pub(super) const VERIFY_OFF: &str = "WEAKENS SECURITY: verify off: anyone can impersonate the server (no chain check, no host-name check)";
-pub(super) const NO_HOST_CHECK: &str = "WEAKENS SECURITY: no host-name check: any certificate a trusted CA issued, for any name, is accepted";
+pub(super) use crate::profile::{
+    NOTE_NO_HOST_CHECK as NO_HOST_CHECK, NOTE_OLD_TLS as OLD_TLS, NOTE_VERIFY_OFF as VERIFY_OFF,
+    old_version,
+};
 
-/// What a security level costs, for levels that are not the default.
+/// What a security level costs, for levels that are not the default: the policy's
+/// note where it weakens, else a word that it is stricter.
 pub(super) fn seclevel_note(level: u8) -> Option<String> {
-    match level {
-        0 => Some(
-            "WEAKENS SECURITY: security level 0 allows MD5+SHA-1 signatures and tiny keys".into(),
-        ),
-        1 => Some(
-            "WEAKENS SECURITY: security level 1 allows 1024-bit RSA/DH keys (80-bit security; the default is 2)"
-                .into(),
-        ),
-        2 => None,
-        l => Some(format!(
-            "security level {l} is stricter than OpenSSL's default 2"
-        )),
+    if let Some(n) = crate::profile::seclevel_note(level) {
+        return Some(n.into());
     }
+    (level > 2).then(|| format!("security level {level} is stricter than OpenSSL's default 2"))
 }
 
 /// The level a cipher string sets itself ("...@SECLEVEL=0").
@@ -131,7 +124,7 @@ pub(super) fn webpki_not_expressible(instead: &str) -> String {
 /// The profile's version bounds as (is the maximum, version, whether the OLD_TLS
 /// note goes on this line).
 pub(super) fn version_bounds(p: &Profile) -> Vec<(bool, TlsVersion, bool)> {
-    let min = p.min_tls.map(|v| (false, v, v < TlsVersion::V1_2));
+    let min = p.min_tls.map(|v| (false, v, old_version(v)));
     let max = p.max_tls.map(|v| (true, v, max_is_old(p, v)));
     min.into_iter().chain(max).collect()
 }
@@ -139,7 +132,7 @@ pub(super) fn version_bounds(p: &Profile) -> Vec<(bool, TlsVersion, bool)> {
 /// Whether the maximum version `max` is what lets TLS 1.0/1.1 in, i.e. the minimum
 /// does not already: the OLD_TLS note goes on one of the two lines only.
 pub(super) fn max_is_old(p: &Profile, max: TlsVersion) -> bool {
-    max < TlsVersion::V1_2 && p.min_tls.is_none_or(|m| m >= TlsVersion::V1_2)
+    old_version(max) && p.min_tls.is_none_or(|m| !old_version(m))
 }
 
 /// The CA file as text (empty when the profile names none).

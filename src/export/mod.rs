@@ -22,7 +22,8 @@ mod shell;
 #[cfg(test)]
 mod tests;
 
-pub use quote::{base64, osc52, py_str, rs_str, sh_quote, sh_quote_always};
+pub use crate::text::base64;
+pub use quote::{osc52, py_str, rs_str, sh_quote, sh_quote_always};
 
 use crate::profile::Profile;
 

@@ -122,7 +122,7 @@ pub(super) fn python(p: &Profile) -> String {
 
     // Versions.
     if let Some(v) = p.min_tls {
-        if v < TlsVersion::V1_2 {
+        if old_version(v) {
             w.note(&mut o, OLD_TLS);
             w.note(&mut o, format_args!("(Python warns \"ssl.TLSVersion.{} is deprecated\"; OpenSSL 3 also needs security level 0 for it, see below)", if v == TlsVersion::V1_0 {
                     "TLSv1"
@@ -168,13 +168,13 @@ pub(super) fn python(p: &Profile) -> String {
     let groups = p.group_list();
     if !groups.is_empty() {
         let sns: Vec<Option<&str>> = groups.iter().map(|g| openssl_group_sn(g)).collect();
-        match (groups.len(), sns[0]) {
+        match (groups.len(), sns.first().copied().flatten()) {
             (1, Some(sn)) => {
                 w.note(&mut o, "Key-exchange group: with OpenSSL 3, set_ecdh_curve makes this the only group offered.");
                 w.code(&mut o, format_args!("ctx.set_ecdh_curve({})", py_str(sn)));
             }
             (1, None) => {
-                w.note(&mut o, format_args!("NOT EXPRESSIBLE: group '{}' has no OpenSSL short name Python's set_ecdh_curve accepts;", shown(&groups[0])));
+                w.note(&mut o, format_args!("NOT EXPRESSIBLE: group '{}' has no OpenSSL short name Python's set_ecdh_curve accepts;", shown(groups.first().map_or("", String::as_str))));
                 w.note(&mut o, "OpenSSL's default groups are offered.");
             }
             (_, first) => {

@@ -1,5 +1,5 @@
 //! Quoting and encoding: shell, Python and Rust literals, values shown in comments,
-//! base64 and OSC 52, numbers as literals.
+//! OSC 52, numbers as literals.
 
 use std::fmt::Write as _;
 use std::net::IpAddr;
@@ -7,29 +7,7 @@ use std::net::IpAddr;
 /// OSC 52 escape sequence putting `text` on the terminal's clipboard (works over
 /// SSH): ESC ] 52 ; c ; <base64> BEL.
 pub fn osc52(text: &str) -> String {
-    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
-}
-
-/// Standard base64 (RFC 4648, with padding).
-pub fn base64(data: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    format!("\x1b]52;c;{}\x07", crate::text::base64(text.as_bytes()))
 }
 
 pub(super) fn is_ip(s: &str) -> bool {

@@ -55,7 +55,7 @@ pub(super) fn rust_native_tls(p: &Profile) -> String {
     w.code(&mut o, "let mut b = TlsConnector::builder();");
     match p.min_tls {
         Some(v) => {
-            if v < TlsVersion::V1_2 {
+            if old_version(v) {
                 w.note(&mut o, OLD_TLS);
             }
             w.code(

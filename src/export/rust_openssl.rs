@@ -54,7 +54,7 @@ pub(super) fn rust_openssl(p: &Profile) -> String {
         "let mut b = SslContext::builder(SslMethod::tls_client())?;",
     );
     if let Some(v) = p.min_tls {
-        if v < TlsVersion::V1_2 {
+        if old_version(v) {
             w.note(&mut o, OLD_TLS);
         }
         w.code(
@@ -159,8 +159,9 @@ pub(super) fn rust_openssl(p: &Profile) -> String {
         let mut wire = Vec::new();
         for a in &p.alpn {
             let bytes = a.as_bytes();
-            wire.push(bytes.len().min(255) as u8);
-            wire.extend_from_slice(&bytes[..bytes.len().min(255)]);
+            let bytes = bytes.get(..255).unwrap_or(bytes);
+            wire.push(bytes.len() as u8);
+            wire.extend_from_slice(bytes);
         }
         w.code(
             &mut o,

@@ -5,6 +5,7 @@
 //! [`Lab`] is dropped; every connection is bounded in time.
 
 pub mod certs;
+pub mod hostile;
 mod servers;
 
 use crate::profile::{Profile, Sni, Trust};
@@ -29,6 +30,8 @@ pub enum Peer {
     PlainHttp,
     /// Accepts and never answers.
     Silent,
+    /// Reads the ClientHello and misbehaves (see [`hostile::Hostile`]).
+    Hostile(hostile::Hostile),
 }
 
 /// Which of the lab's certificates a server presents.
@@ -201,6 +204,94 @@ pub fn catalogue() -> Vec<ServerSpec> {
             peer: Peer::Silent,
         },
     ]
+    .into_iter()
+    .chain(hostile_catalogue())
+    .collect()
+}
+
+/// The hostile and broken peers, after the well-behaved ones.
+fn hostile_catalogue() -> Vec<ServerSpec> {
+    use hostile::{At, Hostile::*};
+    let spec = |name, summary, teaches, h| ServerSpec {
+        name,
+        summary,
+        teaches,
+        peer: Peer::Hostile(h),
+    };
+    vec![
+        spec(
+            "garbage",
+            "hostile: random bytes instead of a ServerHello",
+            "the answer is not a TLS record, and tlslens says so without printing it raw",
+            Garbage,
+        ),
+        spec(
+            "huge-record",
+            "hostile: a record header announcing 65,535 bytes",
+            "a record larger than TLS allows (2^14 + 2048) is refused, not buffered",
+            HugeRecord,
+        ),
+        spec(
+            "truncated",
+            "hostile: a ServerHello, half a Certificate, then silence",
+            "a handshake cut off mid-message ends at the timeout, at the certificate stage",
+            Truncated,
+        ),
+        spec(
+            "drip",
+            "hostile: the ServerHello one byte a second",
+            "a slow peer is bounded by the handshake timeout, not by its patience",
+            Drip,
+        ),
+        spec(
+            "flood",
+            "hostile: an endless stream of HelloRequest records",
+            "the recording is capped and says so; memory stays bounded",
+            Flood,
+        ),
+        spec(
+            "alert-flood",
+            "hostile: an endless stream of warning alerts",
+            "warning alerts are not fatal ones; the libraries give up after a few",
+            AlertFlood,
+        ),
+        spec(
+            "huge-cert",
+            "hostile: a Certificate message announcing 16 MB",
+            "the libraries refuse an oversized message at the certificate stage",
+            HugeCertificate,
+        ),
+        spec(
+            "many-certs",
+            "hostile: a Certificate with 500 certificates",
+            "a chain longer than any library accepts",
+            ManyCertificates,
+        ),
+        spec(
+            "no-reneg",
+            "hostile: a TLS 1.2 ServerHello without renegotiation_info",
+            "RFC 5746: the libraries refuse a server that does not do secure renegotiation",
+            NoRenegotiationInfo,
+        ),
+        spec(
+            "accept-close",
+            "hostile: accepts and closes at once",
+            "an EOF before the server said anything",
+            Close(At::Accept),
+        ),
+        spec(
+            "close-hello",
+            "hostile: closes after its ServerHello",
+            "an EOF in the middle of the server's flight",
+            Close(At::ServerHello),
+        ),
+        spec(
+            "reset-cert",
+            "hostile: resets after its Certificate",
+            "a reset in the middle of the server's flight",
+            Reset(At::Certificate),
+        ),
+    ]
 }
 
 /// Shared state of the running lab.
@@ -300,19 +391,22 @@ impl Drop for Lab {
     }
 }
 
+/// The lab's files in a private directory: 0700 with an unpredictable name (created
+/// with O_EXCL, so nothing planted beforehand is followed), files 0600. It is removed
+/// when the lab is dropped.
 fn write_files(pki: &LabPki) -> io::Result<PathBuf> {
-    static SEQ: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "tlslens-lab-{}-{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir)?;
+    let dir = tempfile::Builder::new()
+        .prefix("tlslens-lab-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()?
+        .keep();
     let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>| r.map_err(io::Error::other);
-    std::fs::write(dir.join("ca.crt"), pem(pki.ca.cert.to_pem())?)?;
-    std::fs::write(dir.join("client.crt"), pem(pki.client.cert.to_pem())?)?;
-    std::fs::write(
-        dir.join("client.key"),
+    let write =
+        |name: &str, bytes: Vec<u8>| crate::files::write_new_private(&dir.join(name), &bytes);
+    write("ca.crt", pem(pki.ca.cert.to_pem())?)?;
+    write("client.crt", pem(pki.client.cert.to_pem())?)?;
+    write(
+        "client.key",
         pem(pki.client.key.private_key_to_pem_pkcs8())?,
     )?;
     Ok(dir)

@@ -61,6 +61,10 @@ pub(crate) fn handler(peer: &Peer, pki: &LabPki, name: &'static str) -> io::Resu
         Peer::Reset => Arc::new(serve_reset),
         Peer::PlainHttp => Arc::new(serve_http),
         Peer::Silent => Arc::new(serve_silent),
+        Peer::Hostile(h) => {
+            let (h, leaf) = (*h, pki.leaf.cert.to_der().map_err(io::Error::other)?);
+            Arc::new(move |s| super::hostile::serve(h, &leaf, s))
+        }
     })
 }
 
@@ -69,8 +73,8 @@ fn openssl_context(
     pki: &LabPki,
 ) -> Result<SslContext, openssl::error::ErrorStack> {
     let mut b = SslContextBuilder::new(SslMethod::tls_server())?;
-    b.set_min_proto_version(cfg.min.map(crate::backend::openssl::ssl_version))?;
-    b.set_max_proto_version(cfg.max.map(crate::backend::openssl::ssl_version))?;
+    b.set_min_proto_version(cfg.min.map(crate::ossl::ssl_version))?;
+    b.set_max_proto_version(cfg.max.map(crate::ossl::ssl_version))?;
     if let Some(c) = cfg.ciphers {
         b.set_cipher_list(c)?;
     }
@@ -126,7 +130,10 @@ fn drain_request<S: Read>(s: &mut S) {
             Ok(0) | Err(_) => return,
             Ok(n) => {
                 seen += n;
-                if buf[..n].windows(4).any(|w| w == b"\r\n\r\n") {
+                if buf
+                    .get(..n)
+                    .is_some_and(|b| b.windows(4).any(|w| w == b"\r\n\r\n"))
+                {
                     return;
                 }
             }

@@ -2,45 +2,27 @@
 //! lost while it is invalid; each field validated as it changes.
 
 use crate::backend::BackendId;
-use crate::profile::{Profile, Sni, TlsVersion, Trust, VerifyMode};
-use std::path::PathBuf;
+use crate::profile::{FIELDS, Field, Profile, Weakening};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    /// Cycled with ←/→ through fixed options.
-    Choice(&'static [&'static str]),
-}
+/// How a row is edited: the field table's widget.
+pub use crate::profile::Widget as Kind;
 
+/// One row of the editor: a field of the table and the text the user typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Field {
-    pub key: &'static str,
+pub struct Row {
+    pub key: Field,
     pub label: &'static str,
     pub kind: Kind,
     pub raw: String,
     pub error: Option<String>,
 }
 
-pub const VERSIONS: &[&str] = &["default", "1.0", "1.1", "1.2", "1.3"];
-pub const LEVELS: &[&str] = &["default", "0", "1", "2", "3", "4", "5"];
-pub const VERIFY: &[&str] = &["full", "chain-only", "off"];
-pub const TRUST: &[&str] = &["system", "webpki", "file"];
-pub const BACKENDS: &[&str] = &[
-    "native-tls,openssl,rustls",
-    "openssl",
-    "rustls",
-    "native-tls",
-    "native-tls,openssl",
-    "native-tls,rustls",
-    "openssl,rustls",
-];
-
-/// A field key and what is wrong with its value.
-pub type FieldProblem = (&'static str, String);
+/// A field and what is wrong with its value.
+pub type FieldProblem = (Field, String);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Form {
-    pub fields: Vec<Field>,
+    pub fields: Vec<Row>,
     pub selected: usize,
     /// Some(buffer before editing) while a text field is being edited.
     pub editing: Option<String>,
@@ -48,98 +30,23 @@ pub struct Form {
     pub cursor: usize,
 }
 
-fn f(key: &'static str, label: &'static str, kind: Kind, raw: String) -> Field {
-    Field {
-        key,
-        label,
-        kind,
-        raw,
-        error: None,
-    }
-}
-
-fn opt_path(p: &Option<PathBuf>) -> String {
-    p.as_ref()
-        .map(|x| x.display().to_string())
-        .unwrap_or_default()
-}
-
-fn secs(v: f64) -> String {
-    format!("{v}")
-}
-
 impl Form {
+    /// One row per field of the table, in its order; `backends` are the session's.
     pub fn from_profile(p: &Profile, backends: &[BackendId]) -> Form {
-        let sni = match &p.sni {
-            Sni::Auto => "auto".to_string(),
-            Sni::Off => "off".to_string(),
-            Sni::Name(n) => n.clone(),
+        let p = Profile {
+            backends: backends.to_vec(),
+            ..p.clone()
         };
-        let ver =
-            |v: Option<TlsVersion>| v.map(|v| v.short().to_string()).unwrap_or("default".into());
-        let b: Vec<&str> = backends.iter().map(|b| b.name()).collect();
-        let fields = vec![
-            f("host", "host", Kind::Text, p.host.clone()),
-            f("port", "port", Kind::Text, p.port.to_string()),
-            f("sni", "SNI (auto/off/name)", Kind::Text, sni),
-            f("min_tls", "min TLS", Kind::Choice(VERSIONS), ver(p.min_tls)),
-            f("max_tls", "max TLS", Kind::Choice(VERSIONS), ver(p.max_tls)),
-            f(
-                "seclevel",
-                "security level",
-                Kind::Choice(LEVELS),
-                p.seclevel
-                    .map(|l| l.to_string())
-                    .unwrap_or("default".into()),
-            ),
-            f(
-                "ciphers",
-                "ciphers (≤1.2)",
-                Kind::Text,
-                p.ciphers.clone().unwrap_or_default(),
-            ),
-            f(
-                "ciphersuites",
-                "TLS 1.3 suites",
-                Kind::Text,
-                p.ciphersuites.clone().unwrap_or_default(),
-            ),
-            f(
-                "groups",
-                "groups",
-                Kind::Text,
-                p.groups.clone().unwrap_or_default(),
-            ),
-            f(
-                "verify",
-                "verification",
-                Kind::Choice(VERIFY),
-                p.verify.name().into(),
-            ),
-            f(
-                "trust",
-                "trust store",
-                Kind::Choice(TRUST),
-                p.trust.name().into(),
-            ),
-            f("cacert", "CA file", Kind::Text, opt_path(&p.cacert)),
-            f("cert", "client cert", Kind::Text, opt_path(&p.cert)),
-            f("key", "client key", Kind::Text, opt_path(&p.key)),
-            f("alpn", "ALPN", Kind::Text, p.alpn.join(",")),
-            f(
-                "connect_timeout",
-                "connect timeout s",
-                Kind::Text,
-                secs(p.connect_timeout),
-            ),
-            f(
-                "handshake_timeout",
-                "handshake timeout s",
-                Kind::Text,
-                secs(p.handshake_timeout),
-            ),
-            f("backends", "backends", Kind::Choice(BACKENDS), b.join(",")),
-        ];
+        let fields = FIELDS
+            .iter()
+            .map(|s| Row {
+                key: s.field,
+                label: s.label,
+                kind: s.widget,
+                raw: (s.get)(&p),
+                error: None,
+            })
+            .collect();
         let mut form = Form {
             fields,
             selected: 0,
@@ -150,23 +57,25 @@ impl Form {
         form
     }
 
-    pub fn get(&self, key: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|f| f.key == key)
-            .map(|f| f.raw.as_str())
-            .unwrap_or("")
+    pub fn get(&self, key: Field) -> &str {
+        self.row(key).map(|f| f.raw.as_str()).unwrap_or("")
     }
 
-    pub fn set(&mut self, key: &str, value: &str) {
+    pub fn set(&mut self, key: Field, value: &str) {
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
             f.raw = value.to_string();
         }
         self.validate();
     }
 
-    pub fn field_mut(&mut self, key: &str) -> Option<&mut Field> {
-        self.fields.iter_mut().find(|f| f.key == key)
+    fn row(&self, key: Field) -> Option<&Row> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// The backends the form names (all of them while the row is bad).
+    pub fn backends(&self) -> Vec<BackendId> {
+        crate::profile::parse_backends(self.get(Field::Backends))
+            .unwrap_or_else(|_| BackendId::ALL.to_vec())
     }
 
     /// Step a choice field by `delta` (wrapping).
@@ -182,88 +91,43 @@ impl Form {
         }
     }
 
+    /// How a field's current text weakens security, judged on that field alone so a
+    /// mark shows even while another field is invalid.
+    pub fn weakening(&self, key: Field) -> Option<Weakening> {
+        let change = key.parse(self.get(key)).ok()?;
+        let mut p = Profile::default();
+        change.apply(&mut p);
+        key.weakening(&p)
+    }
+
     /// Whether a field's current value weakens security (shown in the insecure role).
-    pub fn is_insecure(&self, key: &str) -> bool {
-        let v = self.get(key);
-        match key {
-            "verify" => v != "full",
-            "seclevel" => v == "0" || v == "1",
-            "min_tls" => v == "1.0" || v == "1.1",
-            "ciphers" => !v.trim().is_empty(),
-            _ => false,
+    pub fn is_insecure(&self, key: Field) -> bool {
+        self.weakening(key).is_some()
+    }
+
+    /// Every row's text applied to a default profile; rows that do not parse are
+    /// left at the default and reported.
+    fn parsed(&self) -> (Profile, Vec<FieldProblem>) {
+        let mut errs = Vec::new();
+        let mut p = Profile::default();
+        for row in &self.fields {
+            match (row.key.spec().parse)(&row.raw) {
+                Ok(c) => c.apply(&mut p),
+                Err(e) => errs.push((row.key, e)),
+            }
         }
+        (p, errs)
+    }
+
+    /// Every weakening the form's text asks for, gravest first (the header's marks),
+    /// even while some other row is invalid.
+    pub fn weakenings(&self) -> Vec<Weakening> {
+        self.parsed().0.weakened()
     }
 
     /// Build the profile, or every field's error.
     pub fn to_profile(&self) -> Result<(Profile, Vec<BackendId>), Vec<FieldProblem>> {
-        let mut errs = Vec::new();
-        let mut p = Profile::default();
-        let text = |k: &str| {
-            let v = self.get(k).trim();
-            if v.is_empty() {
-                None
-            } else {
-                Some(v.to_string())
-            }
-        };
-        p.host = self.get("host").trim().to_string();
-        match self.get("port").trim().parse::<u16>() {
-            Ok(n) if n > 0 => p.port = n,
-            _ => errs.push((
-                "port",
-                format!("'{}' is not a port (1-65535)", self.get("port")),
-            )),
-        }
-        p.sni = match self.get("sni").trim() {
-            "" | "auto" => Sni::Auto,
-            "off" => Sni::Off,
-            n => Sni::Name(n.to_string()),
-        };
-        let ver = |k: &str| match self.get(k) {
-            "default" => None,
-            v => TlsVersion::parse(v),
-        };
-        p.min_tls = ver("min_tls");
-        p.max_tls = ver("max_tls");
-        p.seclevel = self.get("seclevel").parse().ok();
-        p.ciphers = text("ciphers");
-        p.ciphersuites = text("ciphersuites");
-        p.groups = text("groups");
-        p.verify = match self.get("verify") {
-            "off" => VerifyMode::Off,
-            "chain-only" => VerifyMode::ChainOnly,
-            _ => VerifyMode::Full,
-        };
-        p.trust = match self.get("trust") {
-            "webpki" => Trust::Webpki,
-            "file" => Trust::File,
-            _ => Trust::System,
-        };
-        p.cacert = text("cacert").map(PathBuf::from);
-        p.cert = text("cert").map(PathBuf::from);
-        p.key = text("key").map(PathBuf::from);
-        p.alpn = self
-            .get("alpn")
-            .split(',')
-            .map(|a| a.trim().to_string())
-            .filter(|a| !a.is_empty())
-            .collect();
-        for (k, slot) in [
-            ("connect_timeout", &mut p.connect_timeout),
-            ("handshake_timeout", &mut p.handshake_timeout),
-        ] {
-            match self.get(k).trim().parse::<f64>() {
-                Ok(v) => *slot = v,
-                Err(_) => errs.push((k, format!("'{}' is not a number of seconds", self.get(k)))),
-            }
-        }
-        let backends = match crate::cli::parse_backends(self.get("backends")) {
-            Ok(b) => b,
-            Err(e) => {
-                errs.push(("backends", e.to_string()));
-                Vec::new()
-            }
-        };
+        let (p, mut errs) = self.parsed();
         if let Err(list) = p.validate() {
             for e in list {
                 if !errs.iter().any(|(k, _)| *k == e.field) {
@@ -272,6 +136,7 @@ impl Form {
             }
         }
         if errs.is_empty() {
+            let backends = p.backends.clone();
             Ok((p, backends))
         } else {
             Err(errs)
@@ -293,13 +158,13 @@ impl Form {
     }
 
     /// Put an error on a field from outside (a file that cannot be loaded).
-    pub fn set_error(&mut self, key: &str, msg: String) {
-        if let Some(f) = self.field_mut(key) {
+    pub fn set_error(&mut self, key: Field, msg: String) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
             f.error = Some(msg);
         }
     }
 
-    pub fn first_error(&self) -> Option<(&'static str, &str)> {
+    pub fn first_error(&self) -> Option<(Field, &str)> {
         self.fields
             .iter()
             .find_map(|f| f.error.as_deref().map(|e| (f.key, e)))
@@ -403,30 +268,34 @@ mod tests {
         f.selected = 1;
         assert!(f.begin_edit());
         f.insert('x');
-        assert_eq!(f.get("port"), "4433x");
+        assert_eq!(f.get(Field::Port), "4433x");
         assert!(f.fields[1].error.as_deref().unwrap().contains("4433x"));
         f.commit_edit();
-        assert_eq!(f.get("port"), "4433x", "nothing typed is lost");
-        assert_eq!(f.first_error().map(|e| e.0), Some("port"));
+        assert_eq!(f.get(Field::Port), "4433x", "nothing typed is lost");
+        assert_eq!(f.first_error().map(|e| e.0), Some(Field::Port));
     }
 
     #[test]
     fn cross_field_errors_land_on_the_field() {
         let mut f = form();
-        f.set("min_tls", "1.3");
-        f.set("max_tls", "1.2");
-        assert!(f.first_error().is_some_and(|(k, _)| k == "min_tls"));
+        f.set(Field::MinTls, "1.3");
+        f.set(Field::MaxTls, "1.2");
+        assert!(f.first_error().is_some_and(|(k, _)| k == Field::MinTls));
     }
 
     #[test]
     fn choices_cycle_and_mark_insecurity() {
         let mut f = form();
-        let idx = f.fields.iter().position(|x| x.key == "seclevel").unwrap();
+        let idx = f
+            .fields
+            .iter()
+            .position(|x| x.key == Field::Seclevel)
+            .unwrap();
         f.cycle(idx, 1);
-        assert_eq!(f.get("seclevel"), "0");
-        assert!(f.is_insecure("seclevel"));
+        assert_eq!(f.get(Field::Seclevel), "0");
+        assert!(f.is_insecure(Field::Seclevel));
         f.cycle(idx, -2);
-        assert_eq!(f.get("seclevel"), "5");
+        assert_eq!(f.get(Field::Seclevel), "5");
     }
 
     #[test]
@@ -437,6 +306,31 @@ mod tests {
         f.backspace();
         f.insert('é');
         f.cancel_edit();
-        assert_eq!(f.get("host"), "127.0.0.1");
+        assert_eq!(f.get(Field::Host), "127.0.0.1");
+    }
+
+    #[test]
+    fn bracketed_ipv6_host_is_accepted_as_on_the_command_line() {
+        let mut f = form();
+        f.set(Field::Host, "[::1]");
+        assert_eq!(f.first_error(), None);
+        let (p, _) = f.to_profile().unwrap();
+        assert_eq!(p.host, "::1");
+        assert_eq!(f.get(Field::Host), "[::1]", "what was typed is kept");
+        f.set(Field::Host, "[::1");
+        assert_eq!(f.first_error().map(|e| e.0), Some(Field::Host));
+    }
+
+    #[test]
+    fn every_weakening_is_marked_beside_its_field_and_in_the_header() {
+        let mut f = form();
+        assert!(f.weakenings().is_empty());
+        f.set(Field::Verify, "off");
+        f.set(Field::Ciphers, "DEFAULT");
+        f.set(Field::Port, "bad");
+        let marked: Vec<Field> = Field::all().filter(|k| f.is_insecure(*k)).collect();
+        assert_eq!(marked, [Field::Ciphers, Field::Verify]);
+        let short: Vec<String> = f.weakenings().into_iter().map(|w| w.short).collect();
+        assert_eq!(short, ["verify off", "custom ciphers"]);
     }
 }

@@ -1,18 +1,18 @@
 //! Find the least weakening change that works, by trying: each candidate is one more
-//! real handshake with the same backend against the same target, bounded in count.
+//! real handshake with the same backend against the same target, bounded in count,
+//! time, and by the caller's [`Cancel`].
 
-use super::{Alternative, Finding, Suggestion, diagnose};
 use crate::backend::BackendId;
+use crate::cancel::Cancel;
+use crate::diagnose::{Alternative, Finding, Severity, Suggestion, diagnose};
 use crate::probe::{Prepared, probe_one};
 use crate::report::{BackendReport, Report};
-use std::time::{Duration, Instant};
 
 /// Bounds on the retries one explanation may make.
 #[derive(Clone, Copy, Debug)]
 pub struct Budget {
     pub per_backend: usize,
     pub total: usize,
-    pub deadline: Duration,
 }
 
 impl Default for Budget {
@@ -20,48 +20,92 @@ impl Default for Budget {
         Budget {
             per_backend: 8,
             total: 20,
-            deadline: Duration::from_secs(30),
         }
     }
 }
 
 /// Try one change: the same probe with the change applied.
-pub fn try_change(prep: &Prepared, b: BackendId, change: &Suggestion) -> BackendReport {
+pub fn try_change(
+    prep: &Prepared,
+    b: BackendId,
+    change: &Suggestion,
+    cancel: &Cancel,
+) -> BackendReport {
     let mut p2 = prep.clone();
     change.apply(&mut p2.profile);
     let addrs = crate::net::resolve(&p2.profile.host, p2.profile.port);
-    probe_one(&p2, &addrs, b)
+    probe_one(&p2, &addrs, b, cancel)
+}
+
+/// One planned try: which result, which finding, and the change.
+struct Try {
+    result: usize,
+    finding: usize,
+    backend: BackendId,
+    change: Suggestion,
+    cost: String,
+}
+
+/// Every candidate within the budget, in order: least weakening first per finding,
+/// at most `per_backend` per backend and `total` in all.
+fn plan(report: &Report, all: &mut [Vec<Finding>], budget: Budget) -> Vec<Try> {
+    let mut tries = Vec::new();
+    for (ri, (r, findings)) in report.results.iter().zip(all.iter_mut()).enumerate() {
+        let mut mine = 0usize;
+        for (fi, f) in findings.iter_mut().enumerate() {
+            for c in std::mem::take(&mut f.candidates) {
+                if r.ok || mine >= budget.per_backend || tries.len() >= budget.total {
+                    continue;
+                }
+                mine += 1;
+                tries.push(Try {
+                    result: ri,
+                    finding: fi,
+                    backend: r.backend,
+                    change: c.change,
+                    cost: c.cost,
+                });
+            }
+        }
+    }
+    tries
 }
 
 /// Fill every result's `diagnosis`. With `search`, try the candidates (bounded) so each
 /// suggestion shown is one that was seen to work; without it, only findings.
-pub fn explain(prep: &Prepared, report: &mut Report, search: bool, budget: Budget) {
+///
+/// The tries run at once, each bounded by the profile's own timeouts, so a server that
+/// never answers costs one timeout, not one per candidate; per finding the least
+/// weakening change that worked is kept. Once `cancel` is set the tries under way end
+/// at once and nothing is kept from them.
+pub fn explain(
+    prep: &Prepared,
+    report: &mut Report,
+    search: bool,
+    budget: Budget,
+    cancel: &Cancel,
+) {
     let mut all = diagnose(report, &prep.profile);
-    let started = Instant::now();
-    let mut total = 0usize;
-    for (r, findings) in report.results.iter().zip(all.iter_mut()) {
-        let mut tries = 0usize;
-        for f in findings.iter_mut() {
-            let candidates = std::mem::take(&mut f.candidates);
-            if !search || r.ok {
-                continue;
-            }
-            for c in candidates {
-                if tries >= budget.per_backend
-                    || total >= budget.total
-                    || started.elapsed() > budget.deadline
-                {
-                    break;
-                }
-                tries += 1;
-                total += 1;
-                let attempt = try_change(prep, r.backend, &c.change);
-                if attempt.ok {
-                    f.suggest = Some(c.change);
-                    f.cost = Some(c.cost);
-                    f.verified = true;
-                    break;
-                }
+    let tries = plan(report, &mut all, budget);
+    if search && !cancel.is_cancelled() {
+        let worked: Vec<bool> = std::thread::scope(|s| {
+            let handles: Vec<_> = tries
+                .iter()
+                .map(|t| s.spawn(|| try_change(prep, t.backend, &t.change, cancel).ok))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(false) && !cancel.is_cancelled())
+                .collect()
+        });
+        for (t, ok) in tries.into_iter().zip(worked) {
+            if let Some(f) = all.get_mut(t.result).and_then(|fs| fs.get_mut(t.finding))
+                && ok
+                && !f.verified
+            {
+                f.suggest = Some(t.change);
+                f.cost = Some(t.cost);
+                f.verified = true;
             }
         }
     }
@@ -100,10 +144,7 @@ pub fn explain(prep: &Prepared, report: &mut Report, search: bool, budget: Budge
         if r.ok || findings.iter().any(|f| f.verified) {
             continue;
         }
-        if let Some(f) = findings
-            .iter_mut()
-            .find(|f| f.severity == super::Severity::Error)
-        {
+        if let Some(f) = findings.iter_mut().find(|f| f.severity == Severity::Error) {
             if let Some((b, s)) = working.iter().find(|(b, _)| *b != r.backend) {
                 f.alternative = Some(Alternative {
                     backend: *b,
@@ -125,36 +166,5 @@ pub fn explain(prep: &Prepared, report: &mut Report, search: bool, budget: Budge
 
 /// Convenience for the CLI: explain with the default budget.
 pub fn explain_default(prep: &Prepared, report: &mut Report, search: bool) {
-    explain(prep, report, search, Budget::default());
-}
-
-/// Finding text lines, for text output and the TUI.
-pub fn describe(f: &Finding) -> Vec<String> {
-    let mut out = vec![f.finding.clone()];
-    for e in &f.evidence {
-        out.push(format!("  evidence: {e}"));
-    }
-    if let Some(s) = &f.suggest {
-        out.push(format!(
-            "  fix{}: {}",
-            if f.verified { " (tried, works)" } else { "" },
-            s.as_flags()
-        ));
-        if let Some(c) = &f.cost {
-            out.push(format!("  cost: {c}"));
-        }
-    }
-    if let Some(a) = &f.alternative {
-        let flags = a.suggest.as_flags();
-        out.push(format!(
-            "  instead: --backend {}{}",
-            a.backend,
-            if flags.is_empty() {
-                String::new()
-            } else {
-                format!(" {flags}")
-            }
-        ));
-    }
-    out
+    explain(prep, report, search, Budget::default(), &Cancel::new());
 }

@@ -6,6 +6,9 @@ use crate::net::AddrAttempt;
 use crate::wire::Transcript;
 use serde::Serialize;
 
+mod finding;
+pub use finding::{Alternative, Candidate, Finding, LevelResult, Severity};
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Target {
     pub host: String,
@@ -23,7 +26,7 @@ pub struct Report {
     pub results: Vec<BackendReport>,
     /// With `--explain`: whether the openssl backend connects at each security level.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub levels: Option<Vec<crate::diagnose::levels::LevelResult>>,
+    pub levels: Option<Vec<LevelResult>>,
     pub tool: ToolInfo,
 }
 
@@ -175,6 +178,10 @@ pub struct BackendReport {
     pub address: Option<String>,
     pub addresses_tried: Vec<AddrAttempt>,
     pub certificates: Vec<CertInfo>,
+    /// `certificates` holds only the leaf: the stack hides the rest of the chain and the
+    /// wire could not show it (native-tls over TLS 1.3, whose keys it keeps).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub chain_leaf_only: bool,
     /// The decoded messages in wire order (DESIGN.md: an array).
     #[serde(serialize_with = "messages_only")]
     pub transcript: Transcript,
@@ -188,7 +195,7 @@ pub struct BackendReport {
     pub wire_notes: Vec<String>,
     /// Where the wire and the library's own API disagree: a bug to surface.
     pub mismatches: Vec<String>,
-    pub diagnosis: Vec<crate::diagnose::Finding>,
+    pub diagnosis: Vec<Finding>,
     #[serde(skip)]
     pub keylog: Vec<String>,
     /// Every byte both ways, as recorded (for the ladder's hex view and decryption).

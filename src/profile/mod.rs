@@ -2,6 +2,28 @@
 //!
 //! Validation names the field and the bad value, so a front end can show the error
 //! beside the field without losing what the user typed.
+//!
+//! Every field is declared once, in [`FIELDS`]: its TOML key, command-line
+//! flags, editor widget, text form and whether it weakens security. The editor, the
+//! flags, the suggestions, the weakening marks and the exporters all read that table,
+//! so adding a field does not mean finding seven places held together by strings.
+//! `policy` says what weakens security and what it costs; `change` is a typed edit of
+//! one field; `load` is the one place a profile is read from a file or a target.
+
+mod backend_id;
+mod change;
+mod fields;
+mod policy;
+mod suggestion;
+
+pub use backend_id::BackendId;
+pub use change::Change;
+pub use fields::{FIELDS, Field, FieldSpec, Flag, Takes, Widget, apply_flags, parse_backends};
+pub use policy::{
+    NOTE_NO_HOST_CHECK, NOTE_OLD_TLS, NOTE_VERIFY_OFF, Weakening, cost_of, old_version,
+    seclevel_note,
+};
+pub use suggestion::Suggestion;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -186,6 +208,9 @@ pub struct Profile {
     pub connect_timeout: f64,
     /// Seconds allowed for the TLS handshake.
     pub handshake_timeout: f64,
+    /// The TLS stacks to try. Chosen per session (flag or editor), not saved in TOML.
+    #[serde(skip)]
+    pub backends: Vec<BackendId>,
 }
 
 impl Default for Profile {
@@ -208,6 +233,7 @@ impl Default for Profile {
             alpn: Vec::new(),
             connect_timeout: 5.0,
             handshake_timeout: 10.0,
+            backends: BackendId::ALL.to_vec(),
         }
     }
 }
@@ -216,12 +242,12 @@ impl Default for Profile {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {problem}")]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: Field,
     pub problem: String,
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, problem: impl Into<String>) -> Self {
+    pub fn new(field: Field, problem: impl Into<String>) -> Self {
         FieldError {
             field,
             problem: problem.into(),
@@ -272,34 +298,6 @@ impl Profile {
         split_list(self.ciphersuites.as_deref())
     }
 
-    /// Settings in effect that weaken security, in words. Shown in every front end.
-    pub fn weakenings(&self) -> Vec<String> {
-        let mut w = Vec::new();
-        match self.verify {
-            VerifyMode::Off => w.push("certificate verification is OFF".to_string()),
-            VerifyMode::ChainOnly => w.push("host name is NOT checked".to_string()),
-            VerifyMode::Full => {}
-        }
-        if let Some(l) = self.seclevel
-            && l <= 1
-        {
-            w.push(format!("OpenSSL security level {l} (below the default 2)"));
-        }
-        if let Some(v) = self.min_tls
-            && v < TlsVersion::V1_2
-        {
-            w.push(format!("minimum version {v} (deprecated by RFC 8996)"));
-        }
-        if let Some(c) = &self.ciphers {
-            if c.contains("SECLEVEL=0") || c.contains("SECLEVEL=1") {
-                w.push(format!("cipher string '{c}' lowers the security level"));
-            } else {
-                w.push(format!("non-default cipher string '{c}'"));
-            }
-        }
-        w
-    }
-
     /// Check every field; the first error for each bad field.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errs = Vec::new();
@@ -307,18 +305,21 @@ impl Profile {
             errs.push(e);
         }
         if self.port == 0 {
-            errs.push(FieldError::new("port", "0 is not a usable port (1-65535)"));
+            errs.push(FieldError::new(
+                Field::Port,
+                "0 is not a usable port (1-65535)",
+            ));
         }
         if let Sni::Name(n) = &self.sni
             && let Err(e) = validate_dns_name(n)
         {
-            errs.push(FieldError::new("sni", e));
+            errs.push(FieldError::new(Field::Sni, e));
         }
         if let (Some(lo), Some(hi)) = (self.min_tls, self.max_tls)
             && lo > hi
         {
             errs.push(FieldError::new(
-                "min_tls",
+                Field::MinTls,
                 format!("minimum {lo} is above the maximum {hi}"),
             ));
         }
@@ -326,14 +327,14 @@ impl Profile {
             && (c.trim().is_empty() || !c.chars().all(|ch| ch.is_ascii_graphic()))
         {
             errs.push(FieldError::new(
-                "ciphers",
+                Field::Ciphers,
                 format!("'{}' is not an OpenSSL cipher string", c.escape_debug()),
             ));
         }
         for s in self.ciphersuite_list() {
             if crate::wire::names::cipher_id_from_name(&s).is_none() {
                 errs.push(FieldError::new(
-                    "ciphersuites",
+                    Field::Ciphersuites,
                     format!("'{}' is not a TLS 1.3 cipher suite", s.escape_debug()),
                 ));
                 break;
@@ -342,7 +343,7 @@ impl Profile {
         for g in self.group_list() {
             if crate::wire::names::group_id_from_name(&g).is_none() {
                 errs.push(FieldError::new(
-                    "groups",
+                    Field::Groups,
                     format!("'{}' is not a known group", g.escape_debug()),
                 ));
                 break;
@@ -352,22 +353,23 @@ impl Profile {
             && l > 5
         {
             errs.push(FieldError::new(
-                "seclevel",
+                Field::Seclevel,
                 format!("{l} is not an OpenSSL security level (0-5)"),
             ));
         }
         if self.trust == Trust::File && self.cacert.is_none() {
             errs.push(FieldError::new(
-                "cacert",
+                Field::Cacert,
                 "trust is 'file' but no CA file is named",
             ));
         }
         match (&self.cert, &self.key) {
-            (Some(_), None) => {
-                errs.push(FieldError::new("key", "a client certificate needs its key"))
-            }
+            (Some(_), None) => errs.push(FieldError::new(
+                Field::Key,
+                "a client certificate needs its key",
+            )),
             (None, Some(_)) => errs.push(FieldError::new(
-                "cert",
+                Field::Cert,
                 "a client key needs its certificate",
             )),
             _ => {}
@@ -375,15 +377,15 @@ impl Profile {
         for a in &self.alpn {
             if a.is_empty() || a.len() > 255 {
                 errs.push(FieldError::new(
-                    "alpn",
+                    Field::Alpn,
                     format!("'{}' must be 1-255 bytes", a.escape_debug()),
                 ));
                 break;
             }
         }
         for (field, v) in [
-            ("connect_timeout", self.connect_timeout),
-            ("handshake_timeout", self.handshake_timeout),
+            (Field::ConnectTimeout, self.connect_timeout),
+            (Field::HandshakeTimeout, self.handshake_timeout),
         ] {
             if !(v.is_finite() && v > 0.0 && v <= 600.0) {
                 errs.push(FieldError::new(
@@ -409,12 +411,12 @@ fn split_list(s: Option<&str>) -> Vec<String> {
 
 fn validate_host(host: &str) -> Result<(), FieldError> {
     if host.is_empty() {
-        return Err(FieldError::new("host", "no host given"));
+        return Err(FieldError::new(Field::Host, "no host given"));
     }
     if host.parse::<std::net::IpAddr>().is_ok() {
         return Ok(());
     }
-    validate_dns_name(host).map_err(|e| FieldError::new("host", e))
+    validate_dns_name(host).map_err(|e| FieldError::new(Field::Host, e))
 }
 
 fn validate_dns_name(n: &str) -> Result<(), String> {
@@ -431,12 +433,22 @@ fn validate_dns_name(n: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A host as typed: `[::1]` (the way a target spells an IPv6 address) means `::1`,
+/// so the editor and the command line accept the same spellings.
+pub fn host_from_text(s: &str) -> String {
+    let s = s.trim();
+    match s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        Some(inner) => inner.to_string(),
+        None => s.to_string(),
+    }
+}
+
 /// Split `HOST[:PORT]`, `[V6]:PORT` or a bare IPv6 address. PORT defaults to 443.
 pub fn parse_target(s: &str) -> Result<(String, u16), FieldError> {
     let s = s.trim();
     let bad_port = |p: &str| {
         FieldError::new(
-            "port",
+            Field::Port,
             format!(
                 "'{}' in '{}' is not a port (1-65535)",
                 p.escape_debug(),
@@ -447,11 +459,16 @@ pub fn parse_target(s: &str) -> Result<(String, u16), FieldError> {
     let (host, port) = if let Some(rest) = s.strip_prefix('[') {
         let (h, after) = rest
             .split_once(']')
-            .ok_or_else(|| FieldError::new("host", format!("'{s}': missing ']'")))?;
+            .ok_or_else(|| FieldError::new(Field::Host, format!("'{s}': missing ']'")))?;
         match after.strip_prefix(':') {
             Some(p) => (h.to_string(), Some(p)),
             None if after.is_empty() => (h.to_string(), None),
-            None => return Err(FieldError::new("host", format!("'{s}' is not HOST[:PORT]"))),
+            None => {
+                return Err(FieldError::new(
+                    Field::Host,
+                    format!("'{s}' is not HOST[:PORT]"),
+                ));
+            }
         }
     } else if s.matches(':').count() > 1 {
         (s.to_string(), None) // bare IPv6
@@ -472,93 +489,4 @@ pub fn parse_target(s: &str) -> Result<(String, u16), FieldError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_parse() {
-        assert_eq!(
-            parse_target("example.com").unwrap(),
-            ("example.com".into(), 443)
-        );
-        assert_eq!(
-            parse_target("127.0.0.1:44303").unwrap(),
-            ("127.0.0.1".into(), 44303)
-        );
-        assert_eq!(parse_target("[::1]:8443").unwrap(), ("::1".into(), 8443));
-        assert_eq!(parse_target("::1").unwrap(), ("::1".into(), 443));
-        assert_eq!(parse_target("host:99999").unwrap_err().field, "port");
-        assert_eq!(parse_target("host:").unwrap_err().field, "port");
-        assert_eq!(parse_target("bad host:1").unwrap_err().field, "host");
-        assert_eq!(parse_target("").unwrap_err().field, "host");
-    }
-
-    #[test]
-    fn versions_parse() {
-        assert_eq!(TlsVersion::parse("1.0"), Some(TlsVersion::V1_0));
-        assert_eq!(TlsVersion::parse("TLSv1.3"), Some(TlsVersion::V1_3));
-        assert_eq!(TlsVersion::parse("tls1_1"), Some(TlsVersion::V1_1));
-        assert_eq!(TlsVersion::parse("1.4"), None);
-    }
-
-    #[test]
-    fn validation_names_fields() {
-        let p = Profile {
-            host: "h".into(),
-            min_tls: Some(TlsVersion::V1_3),
-            max_tls: Some(TlsVersion::V1_2),
-            seclevel: Some(9),
-            trust: Trust::File,
-            cert: Some("c.pem".into()),
-            ..Profile::default()
-        };
-        let fields: Vec<_> = p.validate().unwrap_err().iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["min_tls", "seclevel", "cacert", "key"]);
-    }
-
-    #[test]
-    fn toml_roundtrip_and_typos() {
-        let p = Profile {
-            host: "example.com".into(),
-            sni: Sni::Name("other.example".into()),
-            min_tls: Some(TlsVersion::V1_0),
-            seclevel: Some(0),
-            alpn: vec!["h2".into()],
-            ..Profile::default()
-        };
-        let back = Profile::from_toml(&p.to_toml()).unwrap();
-        assert_eq!(back, p);
-        let err = Profile::from_toml("host = \"x\"\nseclvel = 0\n").unwrap_err();
-        assert!(err.contains("seclvel"), "{err}");
-        let err = Profile::from_toml("min_tls = \"1.4\"\n").unwrap_err();
-        assert!(err.contains("1.4"), "{err}");
-    }
-
-    #[test]
-    fn weakenings_are_named() {
-        let p = Profile {
-            host: "h".into(),
-            verify: VerifyMode::Off,
-            seclevel: Some(0),
-            min_tls: Some(TlsVersion::V1_0),
-            ..Profile::default()
-        };
-        assert_eq!(p.weakenings().len(), 3);
-        assert!(Profile::default().weakenings().is_empty());
-    }
-
-    #[test]
-    fn sni_defaults_to_host_but_never_an_ip() {
-        let mut p = Profile {
-            host: "127.0.0.1".into(),
-            ..Profile::default()
-        };
-        assert_eq!(p.sni_name(), None);
-        p.sni = Sni::Name("localhost".into());
-        assert_eq!(p.sni_name(), Some("localhost"));
-        assert_eq!(p.verify_name(), "localhost");
-        p.host = "example.com".into();
-        p.sni = Sni::Auto;
-        assert_eq!(p.sni_name(), Some("example.com"));
-    }
-}
+mod tests;
