@@ -18,7 +18,7 @@
 // Layers, lowest first (rustfmt keeps the declarations alphabetical; tests/layers.rs
 // checks that every import points down):
 //   text, files, iana → wire → profile → cancel, net, ossl, tap, certinfo, materials →
-//   backend, decrypt → report → probe → diagnose → explain, diff, export → lab →
+//   backend, decrypt → report → probe, scan → diagnose → explain, diff, export → lab →
 //   resolve → the front ends, cli and tui (which never import each other).
 pub mod backend;
 pub mod cancel;
@@ -38,6 +38,7 @@ pub mod probe;
 pub mod profile;
 pub mod report;
 pub mod resolve;
+pub mod scan;
 pub mod tap;
 pub mod text;
 pub mod wire;

@@ -9,7 +9,7 @@ const LAYERS: &[&[&str]] = &[
     &["cancel", "net", "ossl", "tap", "certinfo", "materials"],
     &["backend", "decrypt"],
     &["report"],
-    &["probe"],
+    &["probe", "scan"],
     &["diagnose"],
     &["explain", "diff", "export"],
     &["lab"],

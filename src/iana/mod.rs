@@ -211,6 +211,16 @@ const GROUPS: &[(u16, &str)] = &[
     (0xff02, "arbitrary_explicit_char2_curves"),
 ];
 
+/// Every registered cipher suite, sorted by code point: what a scanner offers.
+pub fn cipher_suites() -> &'static [CipherInfo] {
+    ciphers::CIPHERS
+}
+
+/// Every named group the registry names, in its order: what a scanner offers.
+pub fn groups() -> impl Iterator<Item = u16> {
+    GROUPS.iter().map(|(g, _)| *g)
+}
+
 /// Lower-case group name: x25519, secp256r1, x25519mlkem768.
 pub fn group_name(id: u16) -> String {
     match GROUPS.iter().find(|(g, _)| *g == id) {
