@@ -6,11 +6,11 @@
 //! lines of the very connection we recorded, so we can open those records and show
 //! what a passive observer cannot see.
 //!
-//! Flow: [`records::Framer`] (an adapter over the wire layer's one record framer)
+//! Flow: `records::Framer` (an adapter over the wire layer's one record framer)
 //! splits each direction's byte stream into records in wire order; clear handshake
 //! records (ClientHello, HelloRetryRequest, ServerHello, decoded by `crate::wire`) feed
 //! the transcript; every later application_data record is opened with the direction's
-//! current traffic keys ([`keys::TrafficKeys`]): handshake secret until that side's
+//! current traffic keys (`keys::TrafficKeys`): handshake secret until that side's
 //! Finished, then traffic secret 0 (with KeyUpdate honoured). Decrypted handshake bytes
 //! are reassembled into messages and decoded by `crate::wire`.
 //!

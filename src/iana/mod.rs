@@ -514,6 +514,25 @@ pub fn content_type_name(t: u8) -> String {
     }
 }
 
+/// ECCurveType names (RFC 8422 §5.4); only named_curve is still in use.
+pub fn ec_curve_type_name(t: u8) -> Option<&'static str> {
+    match t {
+        1 => Some("explicit_prime"),
+        2 => Some("explicit_char2"),
+        3 => Some("named_curve"),
+        _ => None,
+    }
+}
+
+/// HeartbeatMessageType names (RFC 6520 §3).
+pub fn heartbeat_type_name(t: u8) -> Option<&'static str> {
+    match t {
+        1 => Some("heartbeat_request"),
+        2 => Some("heartbeat_response"),
+        _ => None,
+    }
+}
+
 /// psk_key_exchange_modes values (RFC 8446 4.2.9).
 pub fn psk_mode_name(m: u8) -> String {
     match m {

@@ -265,11 +265,8 @@ impl Walk {
                 let body = Body::Unknown(Unknown {
                     kind: "heartbeat".into(),
                     msg_type: t,
-                    type_name: match t {
-                        1 => "heartbeat_request".into(),
-                        2 => "heartbeat_response".into(),
-                        _ => format!("heartbeat_{t}"),
-                    },
+                    type_name: names::heartbeat_type_name(t)
+                        .map_or_else(|| format!("heartbeat_{t}"), String::from),
                     length: payload.len(),
                 });
                 self.push(d, at, body);

@@ -172,7 +172,7 @@ pub(super) fn certificate_request(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Cer
         };
         Some((t.clone(), t, "An acceptable client certificate type."))
     });
-    o.set_value(idx, summary(&v.unwrap_or_default()));
+    o.set_value(idx, || summary(&v.unwrap_or_default()));
     if ctx.version.is_none_or(|v| v >= 0x0303) {
         let Some((idx, l)) = o.list_field(
             c,
@@ -193,7 +193,7 @@ pub(super) fn certificate_request(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Cer
             |_| ("A signature scheme the server accepts.", rfc),
         );
         out.signature_algorithms = Some(v.into_iter().map(SigScheme).collect());
-        o.set_value(idx, sum);
+        o.set_value(idx, || sum);
     }
     out.certificate_authorities = distinguished_names(
         c,

@@ -230,7 +230,17 @@ impl Out {
             f.rfc = rfc;
         }
     }
-    pub(crate) fn set_value(&mut self, i: Option<usize>, v: String) {
+    /// A value computed only when recording (else empty): the one-line values the
+    /// walk returns for the dissection cost nothing when only the typed view is wanted.
+    pub(crate) fn val(&self, v: impl FnOnce() -> String) -> String {
+        if self.on { v() } else { String::new() }
+    }
+    /// Set a field's value once known; `v` is only called when recording.
+    pub(crate) fn set_value(&mut self, i: Option<usize>, v: impl FnOnce() -> String) {
+        if !self.on {
+            return;
+        }
+        let v = v();
         if let Some(f) = i.and_then(|i| self.f.get_mut(i)) {
             f.value = v;
         }
@@ -259,7 +269,7 @@ impl Out {
     }
     /// The rest of `c`, if any, as one field.
     fn rest(&mut self, depth: u8, c: &Cur<'_>, name: &str, meaning: &str) {
-        if !c.is_empty() {
+        if self.on && !c.is_empty() {
             let value = format!("{} bytes", c.rem());
             self.push(depth, name, (c.pos, c.rem()), value, meaning, "");
         }

@@ -63,7 +63,7 @@ pub(super) fn tls13_body(
                 rfc,
             )?;
             ext.psk_selected_identity = Some(i);
-            Some(format!("identity {i} selected"))
+            Some(o.val(|| format!("identity {i} selected")))
         }
         42 if ctx != ExtCtx::Ticket => {
             let rfc = doc.set((
@@ -88,7 +88,7 @@ pub(super) fn tls13_body(
                 "Most 0-RTT data the client may send with this ticket.",
                 rfc,
             )?;
-            Some(format!("max {m} bytes"))
+            Some(o.val(|| format!("max {m} bytes")))
         }
         43 if client => {
             let rfc = doc.set((
@@ -127,7 +127,7 @@ pub(super) fn tls13_body(
                 rfc,
             )?;
             ext.selected_version = Some(Version(v));
-            Some(short_name(&version_value(v)))
+            Some(o.val(|| short_name(&version_value(v))))
         }
         44 => {
             let rfc = doc.set((
@@ -144,7 +144,7 @@ pub(super) fn tls13_body(
                 "Opaque server state, echoed back verbatim.",
                 rfc,
             )?;
-            Some(bytes_n(k.rem()))
+            Some(o.val(|| bytes_n(k.rem())))
         }
         45 => {
             let rfc = doc.set((
@@ -164,7 +164,7 @@ pub(super) fn tls13_body(
                 Some((format!("{n} ({m})"), n, meaning))
             })?;
             ext.psk_key_exchange_modes = Some(v.clone());
-            Some(summary(&v))
+            Some(o.val(|| summary(&v)))
         }
         47 => {
             let rfc = doc.set((
@@ -179,7 +179,7 @@ pub(super) fn tls13_body(
                 "DER distinguished names of acceptable CAs.",
                 rfc,
             )?;
-            Some(format!("{n} CAs"))
+            Some(o.val(|| format!("{n} CAs")))
         }
         51 if ctx == ExtCtx::HelloRetry => {
             let rfc = doc.set((
@@ -196,7 +196,7 @@ pub(super) fn tls13_body(
                 rfc,
             )?;
             ext.selected_group = Some(Group(g));
-            Some(format!("selected group {}", names::group_name(g)))
+            Some(o.val(|| format!("selected group {}", names::group_name(g))))
         }
         51 if client => {
             let rfc = doc.set((
@@ -232,7 +232,7 @@ pub(super) fn tls13_body(
                 });
             }
             ext.key_shares = Some(shares);
-            Some(summary(&v))
+            Some(o.val(|| summary(&v)))
         }
         51 => {
             let rfc = doc.set((
@@ -248,7 +248,7 @@ pub(super) fn tls13_body(
                 key_len: k.rem(),
             });
             key_share_children(o, d, s, g, &k, rfc);
-            Some(format!("{}, {}-byte key", names::group_name(g), k.rem()))
+            Some(o.val(|| format!("{}, {}-byte key", names::group_name(g), k.rem())))
         }
         49 => {
             ext.post_handshake_auth = true;
@@ -283,6 +283,9 @@ pub(super) fn key_share_children(
     k: &Cur<'_>,
     rfc: &'static str,
 ) {
+    if !o.on {
+        return;
+    }
     o.push(
         d,
         "group",

@@ -59,6 +59,9 @@ pub(super) fn ext_body(
                 if kind == 0 && ext.server_name.is_none() {
                     ext.server_name = Some(escape(n.bytes(), TYPED_STR));
                 }
+                if !o.on {
+                    continue;
+                }
                 let v = escape(n.bytes(), MAX_STR);
                 o.push(
                     d,
@@ -139,7 +142,7 @@ pub(super) fn ext_body(
                     "DER OCSP response signed by the CA: the certificate is not revoked.",
                     rfc,
                 )?;
-                return Some(format!("OCSP response, {}", bytes_n(r.rem())));
+                return Some(o.val(|| format!("OCSP response, {}", bytes_n(r.rem()))));
             }
             o.read(
                 b,
@@ -196,7 +199,7 @@ pub(super) fn ext_body(
                 ))
             })?;
             ext.ec_point_formats = Some(v.clone());
-            Some(summary(&v))
+            Some(o.val(|| summary(&v)))
         }
         13 | 50 => {
             let rfc = doc.set(if code == 13 {
@@ -260,7 +263,7 @@ pub(super) fn ext_body(
                 Some((name.clone(), name, meaning))
             })?;
             ext.alpn = Some(typed);
-            Some(summary(&v))
+            Some(o.val(|| summary(&v)))
         }
         18 => {
             let rfc = doc.set((
@@ -334,7 +337,7 @@ pub(super) fn ext_body(
                 rfc,
             )?;
             ext.record_size_limit = Some(l);
-            Some(bytes_n(usize::from(l)))
+            Some(o.val(|| bytes_n(usize::from(l))))
         }
         35 => {
             let rfc = doc.set(if client {
@@ -368,7 +371,7 @@ pub(super) fn ext_body(
                 rfc,
             );
             b.pos = b.end;
-            Some(format!("ticket, {v}"))
+            Some(o.val(|| format!("ticket, {v}")))
         }
         41..=45 | 47..=49 | 51 => tls13_body(b, o, d, code, ctx, ext, doc),
         22 => {
@@ -449,14 +452,16 @@ pub(super) fn generic(b: &mut Cur<'_>, o: &mut Out, d: u8, rfc: &'static str) ->
         return Some("empty".into());
     }
     let n = b.rem();
-    o.push(
-        d,
-        "data",
-        (b.pos, n),
-        preview(b.bytes()),
-        "Extension data.",
-        rfc,
-    );
+    if o.on {
+        o.push(
+            d,
+            "data",
+            (b.pos, n),
+            preview(b.bytes()),
+            "Extension data.",
+            rfc,
+        );
+    }
     b.pos = b.end;
-    Some(bytes_n(n))
+    Some(o.val(|| bytes_n(n)))
 }

@@ -262,6 +262,9 @@ pub(super) fn len_child(
     n: usize,
     rfc: &'static str,
 ) {
+    if !o.on {
+        return;
+    }
     o.push(
         d,
         format!("{name} length"),

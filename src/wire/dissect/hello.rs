@@ -193,14 +193,16 @@ pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Option<Cli
     )?;
     let s = c.pos;
     let random = hex(c.take(32)?);
-    o.push(
-        0,
-        "random",
-        c.span(s),
-        random.clone(),
-        RANDOM_CH,
-        "RFC 8446 §4.1.2",
-    );
+    if o.on {
+        o.push(
+            0,
+            "random",
+            c.span(s),
+            random.clone(),
+            RANDOM_CH,
+            "RFC 8446 §4.1.2",
+        );
+    }
     let sid = o.read(
         c,
         0,
@@ -236,7 +238,7 @@ pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Option<Cli
             Some((v.clone(), v, "A compression method the client accepts."))
         },
     )?;
-    o.set_value(idx, summary(&vals));
+    o.set_value(idx, || summary(&vals));
     let mut hello = ClientHello {
         record_version: Version(ctx.record_version),
         legacy_version: Version(legacy_version),
@@ -311,7 +313,7 @@ pub(super) fn cipher_suites(c: &mut Cur<'_>, o: &mut Out) -> Option<Vec<CipherSu
         if let Some(first) = suites.iter().find(|v| !names::is_grease(v.0)) {
             v.push_str(&format!(", first {}", names::cipher_name(first.0)));
         }
-        o.set_value(idx, v);
+        o.set_value(idx, || v);
     }
     Some(suites)
 }

@@ -121,26 +121,18 @@ fn ske_ecdh(c: &mut Cur<'_>, o: &mut Out, s: &mut ServerKeyExchange) -> Option<(
         0,
         "curve_type",
         |c| c.u8(),
-        |ct| match ct {
-            3 => "named_curve (3)".to_string(),
-            1 => "explicit_prime (1), deprecated".to_string(),
-            2 => "explicit_char2 (2), deprecated".to_string(),
-            _ => format!("{ct}"),
+        |ct| match (ct, names::ec_curve_type_name(ct)) {
+            (3, Some(n)) => format!("{n} (3)"),
+            (_, Some(n)) => format!("{n} ({ct}), deprecated"),
+            (_, None) => format!("{ct}"),
         },
         "How the curve is given: named_curve refers to a registered group.",
         rfc,
     )?;
-    match ct {
-        3 => {}
-        1 => {
-            s.curve_type = Some("explicit_prime".into());
-            return None;
-        }
-        2 => {
-            s.curve_type = Some("explicit_char2".into());
-            return None;
-        }
-        _ => return None,
+    if ct != 3 {
+        // Explicit curves (deprecated) are named but not decoded.
+        s.curve_type = names::ec_curve_type_name(ct).map(String::from);
+        return None;
     }
     let g = o.read(
         c,

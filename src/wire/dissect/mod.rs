@@ -2,7 +2,7 @@
 //! hex pane.
 //!
 //! Each message and each extension has one function here, written against the one
-//! cursor ([`Cur`]) and field recorder ([`Out`]). It returns the typed value (the
+//! cursor (`Cur`) and field recorder (`Out`). It returns the typed value (the
 //! `--json` contract, `crate::wire::messages`) and, when the recorder is on, says for
 //! every field where its bytes are, what they say, what the field is for and where it
 //! is specified. `Transcript::decode` runs the walk with the recorder off; [`dissect`]

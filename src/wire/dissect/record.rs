@@ -187,10 +187,9 @@ pub(crate) fn record_item(
             "EncryptedRecord"
         }
         RecKind::Heartbeat => {
-            let v = match payload.first() {
-                Some(1) => "heartbeat_request".to_string(),
-                Some(2) => "heartbeat_response".to_string(),
-                _ => preview(payload),
+            let v = match payload.first().and_then(|t| names::heartbeat_type_name(*t)) {
+                Some(n) => n.to_string(),
+                None => preview(payload),
             };
             o.push(
                 0,

@@ -115,6 +115,11 @@ impl Ext {
         }
     }
 
+    /// Its IANA name, spelled as the decoder and the dissector report it.
+    pub fn name(&self) -> String {
+        crate::iana::extension_name(self.code())
+    }
+
     /// The extension_data bytes.
     pub fn body(&self) -> Vec<u8> {
         let mut w = Vec::new();
@@ -159,11 +164,12 @@ impl Ext {
 /// Append `b` with a `width`-byte big-endian length prefix. Lengths that do not fit
 /// the prefix are cut to what it can say (a hello that large is malformed anyway, and
 /// the writer must be able to write malformed hellos without panicking).
-fn put_vec(w: &mut Vec<u8>, width: usize, b: &[u8]) {
-    let max = (1usize << (8 * width)) - 1;
+fn put_vec(w: &mut Vec<u8>, width: u32, b: &[u8]) {
+    let max = 1usize.checked_shl(8 * width).map_or(usize::MAX, |m| m - 1);
     let b = b.get(..b.len().min(max)).unwrap_or(b);
     let len = b.len().to_be_bytes();
-    w.extend(len.get(len.len() - width..).unwrap_or(&[]));
+    let skip = len.len().saturating_sub(width as usize);
+    w.extend(len.get(skip..).unwrap_or(&[]));
     w.extend_from_slice(b);
 }
 
