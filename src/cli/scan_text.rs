@@ -130,3 +130,32 @@ pub fn render(r: &ScanReport) -> String {
     }
     o
 }
+
+/// Each of our stacks against what the server accepts.
+pub fn render_stacks(stacks: &[crate::explain::stacks::StackUse]) -> String {
+    let mut o = String::from("\nour stacks, with this profile:\n");
+    for s in stacks {
+        let total = s.offers.len() + s.misses.len();
+        let _ = writeln!(
+            o,
+            "  {:<11} {:<7} {}   offers {} of the {total} accepted",
+            s.backend.name(),
+            if s.ok { "ok" } else { "FAILED" },
+            sanitize(&s.outcome, 80),
+            s.offers.len()
+        );
+        if let Some(f) = &s.fix {
+            let _ = writeln!(
+                o,
+                "              fix (tried, works): {}   cost: {}",
+                f.as_flags(),
+                s.cost.as_deref().unwrap_or("-")
+            );
+        } else if let Some(i) = &s.instead {
+            let _ = writeln!(o, "              no profile change works; instead: {i}");
+        } else if !s.ok {
+            let _ = writeln!(o, "              no profile change tried made it connect");
+        }
+    }
+    o
+}

@@ -113,7 +113,19 @@ pub fn explain(
     } else {
         None
     };
-    let mut all = diagnose_with(report, &prep.profile, scan.as_ref());
+    explain_knowing(prep, report, search, budget, cancel, scan.as_ref());
+}
+
+/// [`explain`], with what a scan already found the server accepts.
+pub fn explain_knowing(
+    prep: &Prepared,
+    report: &mut Report,
+    search: bool,
+    budget: Budget,
+    cancel: &Cancel,
+    scan: Option<&ScanReport>,
+) {
+    let mut all = diagnose_with(report, &prep.profile, scan);
     let tries = plan(report, &mut all, budget);
     if search && !cancel.is_cancelled() {
         let worked: Vec<bool> = std::thread::scope(|s| {
