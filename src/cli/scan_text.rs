@@ -100,11 +100,16 @@ pub fn render(r: &ScanReport) -> String {
     let k = &r.checks;
     let _ = writeln!(
         o,
-        "  checks             fallback SCSV {} · secure renegotiation {} · compression {} · heartbeat {}",
+        "  checks             fallback SCSV {} · secure renegotiation {} · compression {} · heartbeat {} · Heartbleed {}",
         yes_no(k.fallback_scsv),
         yes_no(k.secure_renegotiation),
         yes_no(k.compression),
-        yes_no(k.heartbeat)
+        yes_no(k.heartbeat),
+        match k.heartbleed {
+            Some(false) => "no",
+            Some(true) => "VULNERABLE",
+            None => "-",
+        }
     );
     let _ = writeln!(
         o,
