@@ -65,6 +65,16 @@ impl Tap {
     }
 
     /// Every read and write after this must finish before `deadline`.
+    /// The handshake starts now and may take `secs` (the profile's timeout): every read
+    /// and write after the deadline fails. Returns the start (for the timing) and the
+    /// deadline (for what follows the handshake).
+    pub fn start_handshake(&mut self, secs: f64) -> (Instant, Instant) {
+        let now = Instant::now();
+        let deadline = now + crate::net::timeout(secs);
+        self.set_deadline(Some(deadline));
+        (now, deadline)
+    }
+
     pub fn set_deadline(&mut self, deadline: Option<Instant>) {
         self.deadline = deadline;
     }

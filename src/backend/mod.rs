@@ -56,6 +56,17 @@ pub struct LibError {
     pub not_attempted: bool,
 }
 
+impl LibError {
+    /// The stack could not be set up for this profile: nothing was sent.
+    pub fn setup(stack: &str, e: impl std::fmt::Display) -> LibError {
+        LibError {
+            message: format!("{stack} setup failed: {e}"),
+            not_attempted: true,
+            ..LibError::default()
+        }
+    }
+}
+
 /// What one backend's own API reported for one attempt.
 #[derive(Clone, Debug, Default)]
 pub struct LibView {
