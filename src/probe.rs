@@ -380,6 +380,8 @@ fn classify(
         Stage::Certificate
     } else if version == Some(0x0304) {
         Stage::EncryptedHandshake
+    } else if let Some(stage) = unfinished_stage(t) {
+        stage
     } else {
         match t.last_server_message() {
             Some("ServerHello") => Stage::ServerHello,
@@ -468,6 +470,17 @@ fn classify(
         message: crate::text::sanitize(&e.message, 512),
         detail,
     })
+}
+
+/// The server began a message it never finished (too large, or cut off): that message
+/// is where the handshake stopped.
+fn unfinished_stage(t: &Transcript) -> Option<Stage> {
+    match t.unfinished {
+        Some((Direction::Server, 11)) => Some(Stage::Certificate),
+        Some((Direction::Server, 12)) => Some(Stage::KeyExchange),
+        Some((Direction::Server, 13 | 14)) => Some(Stage::Finished),
+        _ => None,
+    }
 }
 
 fn offered_text(t: &Transcript) -> String {

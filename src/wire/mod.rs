@@ -98,6 +98,10 @@ pub struct Transcript {
     /// Oddities that are not messages: truncated records, oversize messages, ...
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The handshake message type a side began and never finished (too large, or cut
+    /// off): where a handshake stopped.
+    #[serde(skip)]
+    pub unfinished: Option<(Direction, u8)>,
 }
 
 impl Transcript {
@@ -120,6 +124,7 @@ impl Transcript {
                 server_bytes,
             },
             notes: d.notes,
+            unfinished: d.unfinished,
         }
     }
 
