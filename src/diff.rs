@@ -55,6 +55,14 @@ fn field_values(r: &BackendReport) -> Vec<(&'static str, String)> {
                 })
                 .unwrap_or_else(|| "-".into()),
         ),
+        (
+            "ja4",
+            or_dash(r.fingerprint.as_ref().map(|f| f.ja4.as_str())),
+        ),
+        (
+            "ja3",
+            or_dash(r.fingerprint.as_ref().map(|f| f.ja3_hash.as_str())),
+        ),
         ("certificate", or_dash(leaf.map(|c| c.subject.as_str()))),
         (
             "cert key",

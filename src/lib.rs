@@ -17,7 +17,7 @@
 
 // Layers, lowest first (rustfmt keeps the declarations alphabetical; tests/layers.rs
 // checks that every import points down):
-//   text, files → wire → profile → cancel, net, ossl, tap, certinfo, materials →
+//   text, files → wire → profile, fingerprint → cancel, net, ossl, tap, certinfo, materials →
 //   backend, decrypt → report → probe → diagnose → explain, diff, export → lab →
 //   resolve → the front ends, cli and tui (which never import each other).
 pub mod backend;
@@ -31,6 +31,7 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod files;
+pub mod fingerprint;
 pub mod lab;
 pub mod materials;
 pub mod net;

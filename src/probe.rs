@@ -103,6 +103,7 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
             })
             .collect(),
         server_hello: None,
+        fingerprint: None,
         timing_ms: Timing::default(),
         address: None,
         addresses_tried: Vec::new(),
@@ -299,6 +300,7 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
             crate::tap::MAX_RECORDED
         ));
     }
+    r.fingerprint = t.client_hello().map(crate::fingerprint::of);
     r.transcript = t;
     r.wire = tap.chunks.clone();
 }

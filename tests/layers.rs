@@ -5,7 +5,7 @@
 const LAYERS: &[&[&str]] = &[
     &["text", "files"],
     &["wire"],
-    &["profile"],
+    &["profile", "fingerprint"],
     &["cancel", "net", "ossl", "tap", "certinfo", "materials"],
     &["backend", "decrypt"],
     &["report"],

@@ -111,6 +111,9 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
         ms(b.timing_ms.handshake),
         opt(&b.address)
     );
+    if let Some(f) = &b.fingerprint {
+        let _ = writeln!(o, "{IND}hello   ja4 {}  ja3 {}", f.ja4, f.ja3_hash);
+    }
     for (i, c) in b.certificates.iter().enumerate() {
         let flags = [
             c.expired.then_some("EXPIRED"),

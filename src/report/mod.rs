@@ -174,6 +174,8 @@ pub struct BackendReport {
     pub unsupported: Vec<&'static str>,
     pub unsupported_why: Vec<Unsupported>,
     pub server_hello: Option<ServerChoice>,
+    /// JA3/JA4 of the (first) ClientHello this backend sent, from the wire.
+    pub fingerprint: Option<crate::fingerprint::Fingerprint>,
     pub timing_ms: Timing,
     pub address: Option<String>,
     pub addresses_tried: Vec<AddrAttempt>,
