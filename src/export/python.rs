@@ -34,7 +34,7 @@ pub(super) fn py_version(v: TlsVersion) -> &'static str {
     }
 }
 
-pub(super) fn python(p: &Profile) -> String {
+pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     let mut o = String::new();
     o.push_str("#!/usr/bin/env python3\n");
     comment_block(
@@ -61,8 +61,14 @@ pub(super) fn python(p: &Profile) -> String {
         (None, _) => (None, false),
     };
 
-    let _ = writeln!(o, "HOST = {}", py_str(&p.host));
-    let _ = writeln!(o, "PORT = {}", p.port);
+    let (host, port, relay) = super::connect_to(p, via);
+    let _ = write!(o, "HOST = {}", py_str(&host));
+    let _ = writeln!(
+        o,
+        "{}",
+        relay.map(|r| format!("  # {r}")).unwrap_or_default()
+    );
+    let _ = writeln!(o, "PORT = {port}");
     let (name, why) = match server_hostname {
         Some(n) if sni.is_some() => (
             py_str(n),
