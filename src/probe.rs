@@ -103,6 +103,7 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
             })
             .collect(),
         server_hello: None,
+        client: None,
         fingerprint: None,
         timing_ms: Timing::default(),
         address: None,
@@ -291,6 +292,7 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
         }
     }
     r.keylog = view.keylog;
+    r.client = view.client;
     r.encrypted = t.encrypted;
     // After the decryption's own note ("not decrypted: …"), never instead of it.
     r.wire_notes.splice(0..0, t.notes.iter().cloned());

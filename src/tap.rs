@@ -64,6 +64,41 @@ impl Tap {
         )
     }
 
+    /// A second handle on the same connection, recording into the same log: one
+    /// thread can read while another writes (the client relay).
+    pub fn try_clone(&self) -> io::Result<Tap> {
+        Ok(Tap {
+            inner: self.inner.try_clone()?,
+            start: self.start,
+            deadline: self.deadline,
+            settling: false,
+            log: self.log.clone(),
+        })
+    }
+
+    /// Shut the connection (one way or both), as `TcpStream::shutdown`.
+    pub fn shutdown(&self, how: std::net::Shutdown) -> io::Result<()> {
+        self.inner.shutdown(how)
+    }
+
+    /// Whether the connection has been shut or closed (a cancelled attempt shuts it):
+    /// a non-blocking peek that sees end of stream.
+    pub fn is_closed(&self) -> bool {
+        let mut b = [0u8; 1];
+        if self.inner.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let closed = matches!(self.inner.peek(&mut b), Ok(0));
+        let _ = self.inner.set_nonblocking(false);
+        closed
+    }
+
+    /// Record that the peer never finished answering (a client relayed through the tap
+    /// gave up waiting, or was killed at its deadline).
+    pub fn mark_timed_out(&self) {
+        self.with_log(|l| l.timed_out = true);
+    }
+
     /// Every read and write after this must finish before `deadline`.
     pub fn set_deadline(&mut self, deadline: Option<Instant>) {
         self.deadline = deadline;

@@ -1,6 +1,7 @@
 //! The TLS stacks behind one small trait. Each drives a real handshake over the wire
 //! tap and reports what its own API exposes; the probe fills the rest from the wire.
 
+pub mod clients;
 pub mod native;
 pub mod openssl;
 pub mod rustls;
@@ -20,6 +21,11 @@ impl BackendId {
             Self::NativeTls => &native::NativeTls,
             Self::Openssl => &openssl::OpenSsl,
             Self::Rustls => &rustls::Rustls,
+            Self::Python => &clients::PYTHON,
+            Self::Curl => &clients::CURL,
+            Self::SClient => &clients::S_CLIENT,
+            Self::Java => &clients::JAVA,
+            Self::Node => &clients::NODE,
         }
     }
 }
@@ -79,6 +85,8 @@ pub struct LibView {
     pub keylog: Vec<String>,
     /// The library and version that did the work.
     pub library: String,
+    /// A real client program: what it did and said.
+    pub client: Option<clients::ClientRun>,
 }
 
 /// One TLS stack.
@@ -147,8 +155,9 @@ mod tests {
 
     #[test]
     fn backend_names_roundtrip() {
-        for b in BackendId::ALL {
+        for b in BackendId::ALL.into_iter().chain(BackendId::CLIENTS) {
             assert_eq!(BackendId::parse(b.name()), Some(b));
+            assert_eq!(b.backend().id(), b);
         }
         assert_eq!(BackendId::parse("gnutls"), None);
     }

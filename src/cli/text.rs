@@ -111,6 +111,17 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
         ms(b.timing_ms.handshake),
         opt(&b.address)
     );
+    if let Some(c) = &b.client {
+        let exit = match (c.killed, c.exit) {
+            (true, _) => "killed at the timeout".to_string(),
+            (_, Some(n)) => format!("exit {n}"),
+            (_, None) => "-".into(),
+        };
+        if c.installed {
+            let said = c.said.as_deref().or(c.error_line.as_deref()).unwrap_or("");
+            let _ = writeln!(o, "{IND}client  `{}` {exit}: {said}", c.command);
+        }
+    }
     if let Some(f) = &b.fingerprint {
         let _ = writeln!(o, "{IND}hello   ja4 {}  ja3 {}", f.ja4, f.ja3_hash);
     }

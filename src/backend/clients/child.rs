@@ -1,0 +1,127 @@
+//! A bounded child process: its own process group (so `timeout`, a JVM's helpers and
+//! a shell's children go with it), stdin closed, stdout and stderr captured up to a
+//! limit (the rest drained and counted), killed at its deadline or when asked.
+
+use std::io::Read;
+use std::os::unix::process::CommandExt as _;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// At most this much of each stream is kept.
+pub const MAX_CAPTURED: usize = 64 * 1024;
+
+/// One stream's capture: the kept bytes and whether more were dropped.
+type Captured = (Vec<u8>, bool);
+
+pub struct Running {
+    child: Child,
+    out: Option<JoinHandle<Captured>>,
+    err: Option<JoinHandle<Captured>>,
+}
+
+/// What a finished (or killed) child left.
+pub struct Finished {
+    pub status: Option<ExitStatus>,
+    pub killed: bool,
+    pub stdout: Captured,
+    pub stderr: Captured,
+}
+
+fn capture(mut r: impl Read + Send + 'static) -> JoinHandle<Captured> {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut dropped = false;
+        let mut buf = [0u8; 8192];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let chunk = buf.get(..n).unwrap_or(&[]);
+                    let room = MAX_CAPTURED.saturating_sub(kept.len());
+                    if chunk.len() > room {
+                        dropped = true;
+                    }
+                    kept.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or(&[]));
+                }
+            }
+        }
+        (kept, dropped)
+    })
+}
+
+/// Start `argv` in `dir`.
+pub fn spawn(argv: &[String], dir: &Path) -> std::io::Result<Running> {
+    let (prog, args) = argv
+        .split_first()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no program"))?;
+    let mut child = Command::new(prog)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()?;
+    let out = child.stdout.take().map(capture);
+    let err = child.stderr.take().map(capture);
+    Ok(Running { child, out, err })
+}
+
+impl Running {
+    /// Whether it has exited (without waiting).
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// Wait until it exits or `deadline` passes; then kill what is left of its
+    /// process group and collect its output. Never outlives the call.
+    pub fn finish(mut self, deadline: Instant) -> Finished {
+        let mut status = None;
+        while status.is_none() {
+            match self.child.try_wait() {
+                Ok(Some(s)) => status = Some(s),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                _ => break,
+            }
+        }
+        let killed = status.is_none();
+        // The whole group: a shell's or a JVM's children too, even after the leader
+        // exited (they would keep the pipes open).
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            // SAFETY: kill(2) on our own child's process group; no memory is involved.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+        if killed {
+            status = self.child.wait().ok();
+        }
+        let join =
+            |h: Option<JoinHandle<Captured>>| h.and_then(|h| h.join().ok()).unwrap_or_default();
+        Finished {
+            status,
+            killed,
+            stdout: join(self.out.take()),
+            stderr: join(self.err.take()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // A Running dropped without finish() (an early return): no orphan.
+        if let Ok(None) = self.child.try_wait()
+            && let Ok(pid) = i32::try_from(self.child.id())
+        {
+            // SAFETY: as above.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+            let _ = self.child.wait();
+        }
+    }
+}
