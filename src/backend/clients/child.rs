@@ -125,3 +125,45 @@ impl Drop for Running {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Running {
+        let argv = ["sh".to_string(), "-c".into(), script.into()];
+        spawn(&argv, Path::new("/")).unwrap()
+    }
+
+    /// A client that hangs is killed at its deadline, with whatever it started.
+    #[test]
+    fn a_hanging_child_and_its_group_are_killed() {
+        let r = sh("sleep 30 & echo $!; wait");
+        let t = Instant::now();
+        let f = r.finish(Instant::now() + Duration::from_millis(300));
+        assert!(f.killed);
+        assert!(t.elapsed() < Duration::from_secs(5));
+        let pid = String::from_utf8_lossy(&f.stdout.0).trim().to_string();
+        assert!(!pid.is_empty());
+        // The background sleep went with the group (dead: gone, or a zombie waiting
+        // for a reaper).
+        std::thread::sleep(Duration::from_millis(100));
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+        assert!(
+            stat.is_empty() || state.starts_with('Z') || state.starts_with('X'),
+            "sleep {pid} outlived the attempt: {stat}"
+        );
+    }
+
+    #[test]
+    fn output_is_bounded() {
+        let f = sh("head -c 1000000 /dev/zero; echo done >&2")
+            .finish(Instant::now() + Duration::from_secs(20));
+        assert!(!f.killed);
+        assert_eq!(f.stdout.0.len(), MAX_CAPTURED);
+        assert!(f.stdout.1);
+        assert_eq!(f.stderr.0, b"done\n");
+        assert!(f.status.is_some_and(|s| s.success()));
+    }
+}

@@ -185,3 +185,12 @@ impl Pump {
         (server_done, self.up)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_relay_listens_on_loopback_only() {
+        let r = super::Relay::bind().unwrap();
+        assert!(r.addr.ip().is_loopback());
+    }
+}

@@ -1,0 +1,166 @@
+//! Real clients through the recording relay, on the lab: what each client printed
+//! agrees with the wire, the reset server gives Python its `ConnectionResetError`, and
+//! on the legacy server Python's own fix is found, verified by running the patched
+//! client, and exported. A client whose runtime is missing is skipped with a message,
+//! except under CI (CI=true), where `.ci/setup` must have installed it.
+
+use std::sync::OnceLock;
+use tlslens::backend::BackendId::{self, Java, Node, Openssl, Python, SClient};
+use tlslens::backend::clients;
+use tlslens::explain::explain_default;
+use tlslens::export::{Lang, export};
+use tlslens::lab::Lab;
+use tlslens::probe::{prepare, run};
+use tlslens::profile::{Profile, TlsVersion};
+use tlslens::report::{BackendReport, ErrorKind};
+
+fn lab() -> &'static Lab {
+    static LAB: OnceLock<Lab> = OnceLock::new();
+    LAB.get_or_init(|| Lab::start().expect("lab starts"))
+}
+
+/// The clients installed here; under CI every one must be.
+fn present() -> Vec<BackendId> {
+    BackendId::CLIENTS
+        .into_iter()
+        .filter(|b| {
+            let found = clients::installed(*b);
+            assert!(
+                found || std::env::var_os("CI").is_none(),
+                "client {b} is missing under CI: .ci/setup must install it"
+            );
+            if !found {
+                println!("SKIPPED: {b} is not installed");
+            }
+            found
+        })
+        .collect()
+}
+
+fn probe(p: Profile, backends: &[BackendId]) -> Vec<BackendReport> {
+    run(&prepare(p).unwrap(), backends).results
+}
+
+/// Connected, and the version and cipher on the wire are what the client printed.
+#[track_caller]
+fn agrees_with_the_wire(r: &BackendReport, version: &str) {
+    let c = r.client.as_ref().expect("a client run");
+    assert!(r.ok, "{}: {:?}\n{:#?}", r.backend, r.error, c);
+    assert_eq!(r.version.as_deref(), Some(version), "{}", r.backend);
+    let wire = r.server_hello.as_ref().expect("a ServerHello");
+    let said = format!(
+        "{} {}",
+        wire.version.as_deref().unwrap(),
+        wire.cipher.as_deref().unwrap()
+    );
+    assert_eq!(c.said.as_deref(), Some(said.as_str()), "{}", r.backend);
+    assert!(r.mismatches.is_empty(), "{:?}", r.mismatches);
+    assert_eq!(c.exit, Some(0));
+    assert!(r.fingerprint.is_some());
+}
+
+#[test]
+fn modern_server_every_client() {
+    let clients = present();
+    for r in probe(lab().profile("modern").unwrap(), &clients) {
+        agrees_with_the_wire(&r, "TLSv1.3");
+    }
+}
+
+#[test]
+fn legacy_server_every_client_with_old_versions_and_level_0() {
+    let clients = present();
+    let mut p = lab().profile("legacy").unwrap();
+    p.min_tls = Some(TlsVersion::V1_0);
+    p.seclevel = Some(0);
+    for r in probe(p, &clients) {
+        agrees_with_the_wire(&r, "TLSv1.1");
+        if r.backend == Java {
+            // JSSE has no OpenSSL security level: said, not dropped.
+            assert!(r.unsupported.contains(&"seclevel"), "{:?}", r.unsupported);
+        }
+    }
+}
+
+#[test]
+fn reset_server_every_client_in_its_own_words() {
+    let clients = present();
+    for r in probe(lab().profile("reset").unwrap(), &clients) {
+        let e = r.error.as_ref().expect("an error");
+        assert_eq!(e.kind, ErrorKind::Reset, "{}: {e:?}", r.backend);
+        let c = r.client.as_ref().unwrap();
+        assert_ne!(c.exit, Some(0), "{c:?}");
+        let line = c.error_line.clone().unwrap_or_default();
+        match r.backend {
+            Python => assert_eq!(
+                line, "ConnectionResetError: [Errno 104] Connection reset by peer",
+                "{c:?}"
+            ),
+            Java => assert!(line.contains("Connection reset"), "{c:?}"),
+            Node => assert!(line.contains("ECONNRESET"), "{c:?}"),
+            _ => assert!(!line.is_empty(), "{c:?}"),
+        }
+    }
+}
+
+/// The case tlslens was born from: Python against the TLS 1.0/1.1 server. Its fix is
+/// found in Python's terms, verified by running the patched script, and exported.
+#[test]
+fn legacy_server_python_fix_found_verified_and_exported() {
+    if !present().contains(&Python) {
+        return;
+    }
+    let prep = prepare(lab().profile("legacy").unwrap()).unwrap();
+    let mut report = run(&prep, &[Python]);
+    assert!(!report.results[0].ok);
+    explain_default(&prep, &mut report, true);
+    let r = &report.results[0];
+    let fix = r
+        .diagnosis
+        .iter()
+        .find_map(|f| f.suggest.clone().filter(|_| f.verified))
+        .unwrap_or_else(|| panic!("no verified fix: {:#?}", r.diagnosis));
+    // Whatever this Python's build defaults to, the fix states the version.
+    let flags = fix.as_flags();
+    assert!(flags.contains("--min-tls 1."), "{flags}");
+    assert!(flags.contains("--seclevel 0"), "{flags}");
+    let mut p = prep.profile.clone();
+    fix.apply(&mut p);
+    let code = export(&p, Lang::Python);
+    assert!(
+        code.contains("ctx.minimum_version = ssl.TLSVersion.TLSv1"),
+        "{code}"
+    );
+    assert!(
+        code.contains("ctx.set_ciphers('DEFAULT:@SECLEVEL=0')"),
+        "{code}"
+    );
+    assert!(code.contains("WEAKENS SECURITY"), "{code}");
+    // And the patched client, run again, connects.
+    let again = probe(p, &[Python]);
+    agrees_with_the_wire(&again[0], "TLSv1.1");
+}
+
+/// Same library, same defaults, same hello: the openssl backend and s_client (both on
+/// the system OpenSSL) get the same fingerprints; another stack does not.
+#[test]
+fn identical_hellos_identical_fingerprints() {
+    if !present().contains(&SClient) {
+        return;
+    }
+    let rs = probe(
+        lab().profile("modern").unwrap(),
+        &[Openssl, SClient, BackendId::Rustls],
+    );
+    let fp = |i: usize| rs[i].fingerprint.clone().expect("a fingerprint");
+    assert_eq!(fp(0), fp(1));
+    assert_ne!(fp(0).ja4, fp(2).ja4);
+}
+
+#[test]
+fn all_is_the_three_stacks_and_clients_the_five_programs() {
+    let p = tlslens::profile::parse_backends("all,clients").unwrap();
+    assert_eq!(p.len(), 8);
+    assert!(BackendId::CLIENTS.iter().all(|b| b.is_client()));
+    assert!(!BackendId::ALL.iter().any(|b| b.is_client()));
+}
