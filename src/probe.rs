@@ -177,20 +177,42 @@ pub fn probe_one(
         });
         return r;
     }
-    let start = Instant::now();
-    let conn = match net::connect(addrs, net::timeout(p.connect_timeout)) {
-        Ok(c) => c,
-        Err(e) => {
-            net_error(&mut r, &e);
-            return r;
+    // The connection is made when the backend is ready for it: at once for the
+    // in-process stacks, once its program has connected to the relay for a client.
+    let mut watch = None;
+    let mut log = None;
+    let mut failed = None;
+    let mut connect = || {
+        let start = Instant::now();
+        match net::connect(addrs, net::timeout(p.connect_timeout)) {
+            Ok(conn) => {
+                watch = Some(cancel.watch(&conn.stream));
+                r.timing_ms.connect = Some(ms(start.elapsed()));
+                r.address = Some(conn.addr.to_string());
+                r.addresses_tried = conn.attempts;
+                let (tap, l) = Tap::new(conn.stream, start);
+                log = Some(l);
+                Some(tap)
+            }
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
         }
     };
-    let _watch = cancel.watch(&conn.stream);
-    r.timing_ms.connect = Some(ms(start.elapsed()));
-    r.address = Some(conn.addr.to_string());
-    r.addresses_tried = conn.attempts;
-    let (tap, log) = Tap::new(conn.stream, start);
-    let view = backend.handshake(p, &prep.materials, tap);
+    let cancelled = || cancel.is_cancelled();
+    let view = backend.handshake_late(p, &prep.materials, &mut connect, &cancelled);
+    drop(watch);
+    if let Some(e) = failed {
+        net_error(&mut r, &e);
+        r.client = view.client;
+        return r;
+    }
+    let Some(log) = log else {
+        // The backend never asked for the connection (a client that did not start).
+        assemble(&mut r, p, view, &TapLog::default());
+        return r;
+    };
     let taplog = std::mem::take(&mut *log.lock().unwrap_or_else(|e| e.into_inner()));
     assemble(&mut r, p, view, &taplog);
     r

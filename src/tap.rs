@@ -35,6 +35,23 @@ impl TapLog {
     }
 }
 
+/// Append a chunk, bounded by [`MAX_RECORDED`].
+fn push(l: &mut TapLog, dir: Direction, at: Duration, bytes: &[u8]) {
+    let room = MAX_RECORDED.saturating_sub(l.recorded);
+    let take = bytes.len().min(room);
+    if take < bytes.len() {
+        l.truncated = true;
+    }
+    if take > 0 {
+        l.recorded += take;
+        l.chunks.push(Chunk {
+            dir,
+            at,
+            bytes: bytes.get(..take).unwrap_or(bytes).to_vec(),
+        });
+    }
+}
+
 /// `Read + Write` over a TCP stream, recording everything.
 #[derive(Debug)]
 pub struct Tap {
@@ -79,18 +96,6 @@ impl Tap {
     /// Shut the connection (one way or both), as `TcpStream::shutdown`.
     pub fn shutdown(&self, how: std::net::Shutdown) -> io::Result<()> {
         self.inner.shutdown(how)
-    }
-
-    /// Whether the connection has been shut or closed (a cancelled attempt shuts it):
-    /// a non-blocking peek that sees end of stream.
-    pub fn is_closed(&self) -> bool {
-        let mut b = [0u8; 1];
-        if self.inner.set_nonblocking(true).is_err() {
-            return false;
-        }
-        let closed = matches!(self.inner.peek(&mut b), Ok(0));
-        let _ = self.inner.set_nonblocking(false);
-        closed
     }
 
     /// Record that the peer never finished answering (a client relayed through the tap
@@ -147,21 +152,7 @@ impl Tap {
 
     fn record(&self, dir: Direction, bytes: &[u8]) {
         let at = self.start.elapsed();
-        self.with_log(|l| {
-            let room = MAX_RECORDED.saturating_sub(l.recorded);
-            let take = bytes.len().min(room);
-            if take < bytes.len() {
-                l.truncated = true;
-            }
-            if take > 0 {
-                l.recorded += take;
-                l.chunks.push(Chunk {
-                    dir,
-                    at,
-                    bytes: bytes.get(..take).unwrap_or(bytes).to_vec(),
-                });
-            }
-        });
+        self.with_log(|l| push(l, dir, at, bytes));
     }
 
     fn note_error(&self, dir: Direction, e: &io::Error) {
@@ -218,11 +209,20 @@ impl Write for Tap {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let rem = self.remaining()?;
         self.inner.set_write_timeout(rem)?;
-        match self.inner.write(buf) {
-            Ok(n) => {
-                self.record(Direction::Client, buf.get(..n).unwrap_or(buf));
-                Ok(n)
+        // The log stays locked across the write, so a reply read on a clone of this tap
+        // (the client relay reads and writes on two threads) is recorded after the
+        // bytes that caused it.
+        let at = self.start.elapsed();
+        let inner = &self.inner;
+        let sent = self.with_log(|l| {
+            let r = (&*inner).write(buf);
+            if let Ok(n) = r {
+                push(l, Direction::Client, at, buf.get(..n).unwrap_or(buf));
             }
+            r
+        });
+        match sent {
+            Ok(n) => Ok(n),
             Err(e) => {
                 self.note_error(Direction::Client, &e);
                 if e.kind() == io::ErrorKind::WouldBlock {

@@ -152,7 +152,12 @@ fn identical_hellos_identical_fingerprints() {
         lab().profile("modern").unwrap(),
         &[Openssl, SClient, BackendId::Rustls],
     );
-    let fp = |i: usize| rs[i].fingerprint.clone().expect("a fingerprint");
+    let fp = |i: usize| {
+        rs[i]
+            .fingerprint
+            .clone()
+            .unwrap_or_else(|| panic!("no fingerprint: {:#?}", rs[i]))
+    };
     assert_eq!(fp(0), fp(1));
     assert_ne!(fp(0).ja4, fp(2).ja4);
 }
@@ -163,4 +168,92 @@ fn all_is_the_three_stacks_and_clients_the_five_programs() {
     assert_eq!(p.len(), 8);
     assert!(BackendId::CLIENTS.iter().all(|b| b.is_client()));
     assert!(!BackendId::ALL.iter().any(|b| b.is_client()));
+}
+
+/// Drive the TUI's commands through its real worker until the attempt is explained.
+fn drive(app: &mut tlslens::tui::app::App, mut cmds: Vec<tlslens::tui::app::Command>) {
+    use tlslens::tui::app::{Action, Explanation};
+    let (tx, rx) = std::sync::mpsc::channel::<Action>();
+    loop {
+        for c in cmds.drain(..) {
+            tlslens::tui::worker::execute(c, &tx, app);
+        }
+        let done = app
+            .current()
+            .is_some_and(|a| matches!(a.explanation, Explanation::Done(_)));
+        if done && !app.running() {
+            return;
+        }
+        let a = rx
+            .recv_timeout(std::time::Duration::from_secs(90))
+            .expect("the worker answers");
+        cmds = app.update(a);
+    }
+}
+
+/// In the TUI the python column is a column like the others: `f` applies Python's
+/// own fix, the retry runs the patched client, and `c` shows the code it ran.
+#[test]
+fn tui_python_column_fix_and_code() {
+    use tlslens::tui::app::{Action, App, LabEntry, Mode, View};
+    if !present().contains(&Python) {
+        return;
+    }
+    let profile = lab().profile("legacy").unwrap();
+    let e = LabEntry {
+        name: "legacy".into(),
+        summary: String::new(),
+        teaches: String::new(),
+        profile: profile.clone(),
+    };
+    let mut app = App::new(
+        vec![e],
+        profile,
+        &[Openssl, Python],
+        tlslens::tui::theme::Theme::dark(),
+    );
+    let cmds = app.update(Action::Connect);
+    drive(&mut app, cmds);
+    app.selected_backend = 1;
+    assert_eq!(app.selected_backend_id(), Python);
+    app.update(Action::Fix);
+    assert!(matches!(app.mode, Mode::Confirm(_)), "{:?}", app.status);
+    let cmds = app.update(Action::Fix);
+    drive(&mut app, cmds);
+    let attempt = app.current().expect("the retry");
+    assert_eq!(attempt.profile.seclevel, Some(0));
+    assert!(attempt.profile.min_tls.is_some());
+    let r = attempt.report(Python).expect("a python result");
+    assert!(r.ok, "{:?}", r.error);
+    app.update(Action::ShowView(View::Code));
+    assert_eq!(app.code.lang(), Lang::Python);
+}
+
+/// Cancelling stops a client at once: the relay's target side is shut, the client
+/// sees the end and the process is gone, well before its 60 s handshake timeout.
+#[test]
+fn cancel_stops_a_client_at_once() {
+    if !present().contains(&Python) {
+        return;
+    }
+    let mut p = lab().profile("silent").unwrap();
+    p.handshake_timeout = 60.0;
+    let prep = prepare(p).unwrap();
+    let addrs = tlslens::net::resolve(&prep.profile.host, prep.profile.port);
+    let cancel = tlslens::cancel::Cancel::new();
+    let c2 = cancel.clone();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        c2.cancel();
+    });
+    let t = std::time::Instant::now();
+    let r = tlslens::probe::probe_one(&prep, &addrs, Python, &cancel);
+    stopper.join().unwrap();
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        t.elapsed()
+    );
+    assert!(!r.ok);
+    assert!(r.client.is_some());
 }

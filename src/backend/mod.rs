@@ -97,6 +97,25 @@ pub trait Backend: Sync {
     /// Handshake over the tap, then close politely and listen briefly for a
     /// post-handshake alert. Never panics on anything the peer sends.
     fn handshake(&self, p: &Profile, m: &Materials, tap: Tap) -> LibView;
+
+    /// The same, with the target connection made by `connect` when the backend is
+    /// ready for it (None: it could not be made; the caller reports why). A client
+    /// program first starts and connects to the relay, which may take seconds (a JVM):
+    /// connecting earlier would let the server's idle timeout run meanwhile.
+    /// `cancelled` says whether the attempt was cancelled while waiting.
+    fn handshake_late(
+        &self,
+        p: &Profile,
+        m: &Materials,
+        connect: &mut dyn FnMut() -> Option<Tap>,
+        cancelled: &dyn Fn() -> bool,
+    ) -> LibView {
+        let _ = cancelled;
+        match connect() {
+            Some(tap) => self.handshake(p, m, tap),
+            None => LibView::default(),
+        }
+    }
 }
 
 /// How long to wait after the handshake for the server's reaction to our Finished

@@ -112,11 +112,7 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
         opt(&b.address)
     );
     if let Some(c) = &b.client {
-        let exit = match (c.killed, c.exit) {
-            (true, _) => "killed at the timeout".to_string(),
-            (_, Some(n)) => format!("exit {n}"),
-            (_, None) => "-".into(),
-        };
+        let exit = c.exit_words();
         if c.installed {
             let said = c.said.as_deref().or(c.error_line.as_deref()).unwrap_or("");
             let _ = writeln!(o, "{IND}client  `{}` {exit}: {said}", c.command);

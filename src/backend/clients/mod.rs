@@ -48,6 +48,17 @@ pub struct ClientRun {
     pub truncated: bool,
 }
 
+impl ClientRun {
+    /// "exit 1", "killed at the timeout", or "-" (never started).
+    pub fn exit_words(&self) -> String {
+        match (self.killed, self.exit) {
+            (true, _) => "killed at the timeout".into(),
+            (_, Some(n)) => format!("exit {n}"),
+            (_, None) => "-".into(),
+        }
+    }
+}
+
 /// One client program behind the `Backend` trait.
 pub struct Client(BackendId);
 
@@ -150,7 +161,20 @@ impl Backend for Client {
     }
 
     fn handshake(&self, p: &Profile, _m: &Materials, tap: Tap) -> LibView {
-        run(self.0, p, tap)
+        let mut tap = Some(tap);
+        run(self.0, p, &mut || tap.take(), &|| false)
+    }
+
+    /// The client starts first; the target connection is made once it has connected
+    /// to the relay.
+    fn handshake_late(
+        &self,
+        p: &Profile,
+        _m: &Materials,
+        connect: &mut dyn FnMut() -> Option<Tap>,
+        cancelled: &dyn Fn() -> bool,
+    ) -> LibView {
+        run(self.0, p, connect, cancelled)
     }
 }
 
@@ -162,7 +186,12 @@ fn setup_failure(view: &mut LibView, message: String) {
     });
 }
 
-fn run(b: BackendId, p: &Profile, mut tap: Tap) -> LibView {
+fn run(
+    b: BackendId,
+    p: &Profile,
+    connect: &mut dyn FnMut() -> Option<Tap>,
+    cancelled: &dyn Fn() -> bool,
+) -> LibView {
     let program = programs(b).first().copied().unwrap_or("?");
     let mut view = LibView {
         library: format!("{program} (the real client, through the recording relay)"),
@@ -216,23 +245,33 @@ fn run(b: BackendId, p: &Profile, mut tap: Tap) -> LibView {
     client.command = argv.join(" ");
     let t = |s: f64| crate::net::timeout(s);
     let deadline = Instant::now() + startup(b) + t(p.connect_timeout) + t(p.handshake_timeout) * 2;
-    tap.set_deadline(Some(deadline));
     let mut server_done = false;
     let mut up: Option<Tap> = None;
-    let fin = match relay.accept(&mut child, &tap, deadline) {
-        Ok(down) => match relay::pump(down, tap) {
-            Ok(pump) => {
-                let t0 = Instant::now();
-                let fin = child.finish(deadline);
-                view.handshake_time = t0.elapsed();
-                let (done, tap) = pump.close();
-                server_done = done;
-                up = Some(tap);
-                fin
+    let fin = match relay.accept(&mut child, cancelled, deadline) {
+        Ok(down) => match connect() {
+            // The target is unreachable: the client's connection is dropped, and the
+            // probe reports why the target could not be reached.
+            None => {
+                drop(down);
+                child.finish(Instant::now() + Duration::from_secs(2))
             }
-            Err(_) => child.finish(Instant::now()),
+            Some(mut tap) => {
+                tap.set_deadline(Some(deadline));
+                match relay::pump(down, tap) {
+                    Ok(pump) => {
+                        let t0 = Instant::now();
+                        let fin = child.finish(deadline);
+                        view.handshake_time = t0.elapsed();
+                        let (done, tap) = pump.close();
+                        server_done = done;
+                        up = Some(tap);
+                        fin
+                    }
+                    Err(_) => child.finish(Instant::now()),
+                }
+            }
         },
-        Err(relay::NoClient::UpstreamClosed) => child.finish(Instant::now()),
+        Err(relay::NoClient::Cancelled) => child.finish(Instant::now()),
         Err(_) => child.finish(deadline),
     };
     let text = |c: &(Vec<u8>, bool)| String::from_utf8_lossy(&c.0).into_owned();

@@ -24,8 +24,8 @@ pub struct Relay {
 pub enum NoClient {
     /// The client exited first (it failed before connecting).
     Exited,
-    /// The target connection was shut (the attempt was cancelled) or closed.
-    UpstreamClosed,
+    /// The attempt was cancelled.
+    Cancelled,
     Deadline,
     Io,
 }
@@ -43,10 +43,9 @@ impl Relay {
     pub fn accept(
         &self,
         child: &mut Running,
-        up: &Tap,
+        cancelled: &dyn Fn() -> bool,
         deadline: Instant,
     ) -> Result<TcpStream, NoClient> {
-        let mut checks = 0u32;
         loop {
             match self.listener.accept() {
                 Ok((s, _)) => {
@@ -62,9 +61,8 @@ impl Relay {
             if Instant::now() >= deadline {
                 return Err(NoClient::Deadline);
             }
-            checks += 1;
-            if checks.is_multiple_of(5) && up.is_closed() {
-                return Err(NoClient::UpstreamClosed);
+            if cancelled() {
+                return Err(NoClient::Cancelled);
             }
             std::thread::sleep(Duration::from_millis(10));
         }
