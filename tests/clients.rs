@@ -257,3 +257,38 @@ fn cancel_stops_a_client_at_once() {
     assert!(!r.ok);
     assert!(r.client.is_some());
 }
+
+/// The JSON additions, through the binary: the client's own words and the fingerprints.
+#[test]
+fn json_carries_the_clients_words_and_fingerprints() {
+    if !present().contains(&Python) {
+        return;
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlslens"))
+        .args([
+            "probe",
+            "lab:reset",
+            "--backend",
+            "python,openssl",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let py = &v["results"][0];
+    assert_eq!(py["backend"], "python");
+    assert_eq!(py["error"]["kind"], "reset");
+    assert_eq!(py["client"]["installed"], true);
+    assert_eq!(py["client"]["exit"], 1);
+    assert_eq!(
+        py["client"]["error_line"],
+        "ConnectionResetError: [Errno 104] Connection reset by peer"
+    );
+    for r in v["results"].as_array().unwrap() {
+        let ja4 = r["fingerprint"]["ja4"].as_str().unwrap();
+        assert!(ja4.starts_with("t13d"), "{ja4}");
+        assert_eq!(r["fingerprint"]["ja3_hash"].as_str().unwrap().len(), 32);
+    }
+    assert!(v["results"][1].get("client").is_none());
+}
