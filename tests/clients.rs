@@ -160,6 +160,13 @@ fn identical_hellos_identical_fingerprints() {
     };
     assert_eq!(fp(0), fp(1));
     assert_ne!(fp(0).ja4, fp(2).ja4);
+    // The diff says so, next to what the client itself said.
+    let rows = tlslens::diff::rows(&rs[0], &rs[1]);
+    let row = |f: &str| rows.iter().find(|r| r.field == f).unwrap().clone();
+    assert!(row("ja4").same && row("ja3").same);
+    let said = row("client said");
+    assert_eq!(said.left, "-");
+    assert!(said.right.starts_with("TLSv1.3 TLS_"), "{said:?}");
 }
 
 #[test]

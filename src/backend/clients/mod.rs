@@ -334,3 +334,48 @@ fn run(
     view.client = Some(client);
     view
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_client_cannot_express_is_unsupported() {
+        let p = Profile {
+            seclevel: Some(0),
+            ciphersuites: Some("TLS_AES_128_GCM_SHA256".into()),
+            ..Profile::default()
+        };
+        let fields = |b: BackendId| -> Vec<&'static str> {
+            b.backend()
+                .unsupported(&p)
+                .iter()
+                .map(|u| u.field)
+                .collect()
+        };
+        assert_eq!(fields(BackendId::Java), ["seclevel"]);
+        assert_eq!(fields(BackendId::Python), ["ciphersuites"]);
+        assert!(fields(BackendId::Node).is_empty());
+        assert!(fields(BackendId::SClient).is_empty());
+        let why = BackendId::Java.backend().unsupported(&p);
+        assert!(
+            why[0].why.contains("JSSE has no security levels"),
+            "{why:?}"
+        );
+    }
+
+    #[test]
+    fn every_client_runs_its_exporter() {
+        for b in BackendId::CLIENTS {
+            assert!(lang(b).is_some(), "{b}");
+            assert!(!programs(b).is_empty(), "{b}");
+        }
+        assert!(BackendId::ALL.iter().all(|b| lang(*b).is_none()));
+        let run = ClientRun {
+            killed: true,
+            exit: Some(137),
+            ..ClientRun::default()
+        };
+        assert_eq!(run.exit_words(), "killed at the timeout");
+    }
+}
