@@ -75,14 +75,15 @@ impl Running {
         matches!(self.child.try_wait(), Ok(Some(_)))
     }
 
-    /// Wait until it exits or `deadline` passes; then kill what is left of its
-    /// process group and collect its output. Never outlives the call.
-    pub fn finish(mut self, deadline: Instant) -> Finished {
+    /// Wait until it exits, `deadline` passes or `stop` says so (the attempt was
+    /// cancelled); then kill what is left of its process group and collect its output.
+    /// Never outlives the call.
+    pub fn finish(mut self, deadline: Instant, stop: &dyn Fn() -> bool) -> Finished {
         let mut status = None;
         while status.is_none() {
             match self.child.try_wait() {
                 Ok(Some(s)) => status = Some(s),
-                Ok(None) if Instant::now() < deadline => {
+                Ok(None) if Instant::now() < deadline && !stop() => {
                     std::thread::sleep(Duration::from_millis(5));
                 }
                 _ => break,
@@ -140,7 +141,9 @@ mod tests {
     fn a_hanging_child_and_its_group_are_killed() {
         let r = sh("sleep 30 & echo $!; wait");
         let t = Instant::now();
-        let f = r.finish(Instant::now() + Duration::from_millis(300));
+        let f = r.finish(Instant::now() + Duration::from_secs(30), &|| {
+            t.elapsed() > Duration::from_millis(300)
+        });
         assert!(f.killed);
         assert!(t.elapsed() < Duration::from_secs(5));
         let pid = String::from_utf8_lossy(&f.stdout.0).trim().to_string();
@@ -159,7 +162,7 @@ mod tests {
     #[test]
     fn output_is_bounded() {
         let f = sh("head -c 1000000 /dev/zero; echo done >&2")
-            .finish(Instant::now() + Duration::from_secs(20));
+            .finish(Instant::now() + Duration::from_secs(20), &|| false);
         assert!(!f.killed);
         assert_eq!(f.stdout.0.len(), MAX_CAPTURED);
         assert!(f.stdout.1);

@@ -247,32 +247,35 @@ fn run(
     let deadline = Instant::now() + startup(b) + t(p.connect_timeout) + t(p.handshake_timeout) * 2;
     let mut server_done = false;
     let mut up: Option<Tap> = None;
-    let fin = match relay.accept(&mut child, cancelled, deadline) {
+    let accepted = relay.accept(&mut child, cancelled, deadline);
+    // One connection only: a second one is refused rather than left in the backlog.
+    drop(relay);
+    let fin = match accepted {
         Ok(down) => match connect() {
             // The target is unreachable: the client's connection is dropped, and the
             // probe reports why the target could not be reached.
             None => {
                 drop(down);
-                child.finish(Instant::now() + Duration::from_secs(2))
+                child.finish(Instant::now() + Duration::from_secs(2), cancelled)
             }
             Some(mut tap) => {
                 tap.set_deadline(Some(deadline));
                 match relay::pump(down, tap) {
                     Ok(pump) => {
                         let t0 = Instant::now();
-                        let fin = child.finish(deadline);
+                        let fin = child.finish(deadline, cancelled);
                         view.handshake_time = t0.elapsed();
                         let (done, tap) = pump.close();
                         server_done = done;
                         up = Some(tap);
                         fin
                     }
-                    Err(_) => child.finish(Instant::now()),
+                    Err(_) => child.finish(Instant::now(), cancelled),
                 }
             }
         },
-        Err(relay::NoClient::Cancelled) => child.finish(Instant::now()),
-        Err(_) => child.finish(deadline),
+        Err(relay::NoClient::Cancelled) => child.finish(Instant::now(), cancelled),
+        Err(_) => child.finish(deadline, cancelled),
     };
     let text = |c: &(Vec<u8>, bool)| String::from_utf8_lossy(&c.0).into_owned();
     let (stdout, stderr) = (text(&fin.stdout), text(&fin.stderr));
@@ -286,6 +289,7 @@ fn run(
         let line =
             words::error_line(b, &stdout, &stderr).map(|l| crate::text::escape_controls(&l, 512));
         let message = match (&line, fin.killed) {
+            (_, true) if cancelled() => format!("cancelled: {program} was stopped"),
             (_, true) => format!("{program} did not finish: killed at the timeout"),
             (Some(l), _) => l.clone(),
             (None, _) => format!("{program} exited with status {:?}", client.exit),
