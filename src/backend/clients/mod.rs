@@ -107,6 +107,17 @@ pub fn installed(b: BackendId) -> bool {
     b.is_client() && programs(b).iter().all(|p| on_path(p))
 }
 
+/// `--backend clients` means the clients found on this machine: when the list holds
+/// all five, those not installed are left out. A client named on its own stays (and
+/// shows as "not installed" if it is not).
+pub fn found_only(list: &[BackendId]) -> Vec<BackendId> {
+    let all_five = BackendId::CLIENTS.iter().all(|c| list.contains(c));
+    list.iter()
+        .copied()
+        .filter(|b| !all_five || !b.is_client() || installed(*b))
+        .collect()
+}
+
 /// Startup allowance on top of the profile's timeouts: a JVM compiling the source
 /// file takes seconds on a busy machine.
 fn startup(b: BackendId) -> Duration {
@@ -366,6 +377,17 @@ mod tests {
             why[0].why.contains("JSSE has no security levels"),
             "{why:?}"
         );
+    }
+
+    #[test]
+    fn clients_means_those_found() {
+        let mut list = BackendId::ALL.to_vec();
+        list.extend(BackendId::CLIENTS);
+        let found = found_only(&list);
+        assert_eq!(&found[..3], &BackendId::ALL);
+        assert!(found.iter().all(|b| !b.is_client() || installed(*b)));
+        // Named alone, a client stays whatever this machine has.
+        assert_eq!(found_only(&[BackendId::Java]), [BackendId::Java]);
     }
 
     #[test]
