@@ -365,7 +365,11 @@ fn classify(
             alert: None,
             alert_from: None,
             message: e.message.clone(),
-            detail: format!("{b} did not connect: the profile asks for what it cannot do"),
+            detail: if view.client.as_ref().is_some_and(|c| !c.installed) {
+                format!("{b} is not installed on this machine (not counted as a failure)")
+            } else {
+                format!("{b} did not connect: the profile asks for what it cannot do")
+            },
         });
     }
     let server_alert = t

@@ -299,3 +299,32 @@ fn json_carries_the_clients_words_and_fingerprints() {
     }
     assert!(v["results"][1].get("client").is_none());
 }
+
+/// A client whose runtime is missing is "not installed", never a failure: the exit
+/// status is that of the rest. (PATH emptied: no client can be found.)
+#[test]
+fn a_missing_runtime_is_not_installed_not_a_failure() {
+    let run = |backends: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tlslens"))
+            .args(["probe", "lab:modern", "--backend", backends])
+            .env("PATH", "/nonexistent")
+            .output()
+            .unwrap()
+    };
+    let out = run("java,openssl");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("NOT INSTALLED  not installed: java not found on PATH"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 of 1 backends connected and verified (1 not installed)"),
+        "{text}"
+    );
+    // `clients` is the clients found here: none.
+    let out = run("openssl,clients");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("NOT INSTALLED"), "{text}");
+    assert!(text.contains("1 of 1 backends"), "{text}");
+}

@@ -21,6 +21,11 @@ pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
     }
     let _ = writeln!(o);
     for b in &r.results {
+        if b.not_installed() {
+            let why = b.error.as_ref().map(|e| e.message.as_str()).unwrap_or("");
+            let _ = writeln!(o, "{:<15}NOT INSTALLED  {why}\n", b.backend.name());
+            continue;
+        }
         backend(&mut o, b, verbose);
         if explain || !b.ok {
             diagnosis(&mut o, b, explain);
@@ -31,10 +36,16 @@ pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
         security_levels(&mut o, levels);
     }
     let ok = r.results.iter().filter(|b| b.ok).count();
+    let missing = r.results.iter().filter(|b| b.not_installed()).count();
     let _ = writeln!(
         o,
-        "{ok} of {} backends connected and verified",
-        r.results.len()
+        "{ok} of {} backends connected and verified{}",
+        r.results.len() - missing,
+        if missing > 0 {
+            format!(" ({missing} not installed)")
+        } else {
+            String::new()
+        }
     );
     o
 }
