@@ -18,9 +18,9 @@ fn node_version(v: TlsVersion) -> &'static str {
 /// One `key: value,` line of the options object, with its comments first.
 fn opt(o: &mut String, notes: &[String], line: &str) {
     for n in notes {
-        let _ = writeln!(o, "  // {n}");
+        let _ = writeln!(o, "    // {n}");
     }
-    let _ = writeln!(o, "  {line},");
+    let _ = writeln!(o, "    {line},");
 }
 
 pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
@@ -47,7 +47,11 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
         "const TIMEOUT_MS = {};  // connect + handshake\n",
         millis(p.connect_timeout + p.handshake_timeout)
     );
-    o.push_str("const options = {\n  host: HOST,\n  port: PORT,\n");
+    o.push_str(
+        "// Options are made inside the try below, so that a missing file is reported like\n\
+         // any other error.\n\
+         function options() {\n  return {\n    host: HOST,\n    port: PORT,\n",
+    );
     match p.sni_name() {
         Some(n) => opt(&mut o, &[], &format!("servername: {}", c_like_str(n))),
         None => opt(&mut o, &["'' sends no SNI".into()], "servername: ''"),
@@ -98,18 +102,18 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
         Trust::System => {
             let _ = writeln!(
                 o,
-                "  // trust: Node's bundled Mozilla roots (node --use-openssl-ca for the system store)"
+                "    // trust: Node's bundled Mozilla roots (node --use-openssl-ca for the system store)"
             );
         }
         Trust::Webpki => {
             let _ = writeln!(
                 o,
-                "  // trust: Node's bundled Mozilla roots, the same list as webpki-roots"
+                "    // trust: Node's bundled Mozilla roots, the same list as webpki-roots"
             );
         }
     }
     if let Some(n) = cacert_ignored_note(p) {
-        let _ = writeln!(o, "  // {n}");
+        let _ = writeln!(o, "    // {n}");
     }
     match p.verify {
         VerifyMode::Full => opt(
@@ -148,18 +152,26 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
         );
     }
     o.push_str(
-        "};\n\n\
+        "  };\n}\n\n\
+         // Exit codes are set rather than exit() called, so that output (and a key log,\n\
+         // with node --tls-keylog) is flushed first.\n\
+         let sock;\n\
          const fail = (e) => {\n\
          \x20 console.error(`${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`);\n\
-         \x20 process.exit(1);\n\
+         \x20 process.exitCode = 1;\n\
+         \x20 if (sock) sock.destroy();\n\
          };\n\
-         const sock = tls.connect(options, () => {\n\
-         \x20 console.log(`${sock.getProtocol()} ${sock.getCipher().name}`);\n\
-         \x20 sock.destroy();\n\
-         \x20 process.exit(0);\n\
-         });\n\
-         sock.setTimeout(TIMEOUT_MS, () => fail(new Error('handshake timed out')));\n\
-         sock.on('error', fail);\n",
+         try {\n\
+         \x20 sock = tls.connect(options(), () => {\n\
+         \x20   console.log(`${sock.getProtocol()} ${sock.getCipher().name}`);\n\
+         \x20   process.exitCode = 0;\n\
+         \x20   sock.destroy();\n\
+         \x20 });\n\
+         \x20 sock.setTimeout(TIMEOUT_MS, () => fail(new Error('handshake timed out')));\n\
+         \x20 sock.on('error', fail);\n\
+         } catch (e) {\n\
+         \x20 fail(e);\n\
+         }\n",
     );
     o
 }

@@ -51,14 +51,15 @@ fn capture(mut r: impl Read + Send + 'static) -> JoinHandle<Captured> {
     })
 }
 
-/// Start `argv` in `dir`.
-pub fn spawn(argv: &[String], dir: &Path) -> std::io::Result<Running> {
+/// Start `argv` in `dir`, with `env` added to the environment.
+pub fn spawn(argv: &[String], dir: &Path, env: &[(&str, String)]) -> std::io::Result<Running> {
     let (prog, args) = argv
         .split_first()
         .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no program"))?;
     let mut child = Command::new(prog)
         .args(args)
         .current_dir(dir)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -133,7 +134,7 @@ mod tests {
 
     fn sh(script: &str) -> Running {
         let argv = ["sh".to_string(), "-c".into(), script.into()];
-        spawn(&argv, Path::new("/")).unwrap()
+        spawn(&argv, Path::new("/"), &[]).unwrap()
     }
 
     /// A client that hangs is killed at its deadline, with whatever it started.

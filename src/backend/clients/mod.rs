@@ -127,6 +127,35 @@ fn startup(b: BackendId) -> Duration {
     }
 }
 
+/// Where a client that can write NSS key-log lines without a change to its code writes
+/// them: curl reads `SSLKEYLOGFILE`, Node takes `--tls-keylog` from `NODE_OPTIONS`.
+/// (Python's `SSLContext`, s_client without `-keylogfile` and Java cannot.) With them
+/// tlslens decrypts a client's TLS 1.3 flight as it does its own stacks'.
+const KEYLOG: &str = "keylog.txt";
+
+fn keylog_env(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    let file = dir.join(KEYLOG).display().to_string();
+    let node = match std::env::var("NODE_OPTIONS") {
+        Ok(o) if !o.trim().is_empty() => format!("{o} --tls-keylog={file}"),
+        _ => format!("--tls-keylog={file}"),
+    };
+    vec![("SSLKEYLOGFILE", file), ("NODE_OPTIONS", node)]
+}
+
+/// The key-log lines the client wrote (bounded).
+fn keylog_lines(dir: &std::path::Path) -> Vec<String> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    if let Ok(f) = std::fs::File::open(dir.join(KEYLOG)) {
+        let _ = f.take(64 * 1024).read_to_string(&mut text);
+    }
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .take(64)
+        .map(String::from)
+        .collect()
+}
+
 /// Which profile field a `NOT EXPRESSIBLE` note is about.
 fn field_of(note: &str) -> &'static str {
     const KEYS: [(&str, &str); 10] = [
@@ -242,10 +271,10 @@ fn run(
             _ => program,
         };
         let argv = vec![prog.to_string(), file.to_string()];
-        let child = child::spawn(&argv, dir.path())?;
+        let child = child::spawn(&argv, dir.path(), &keylog_env(dir.path()))?;
         Ok((relay, dir, argv, child))
     })();
-    let (relay, _dir, argv, mut child) = match started {
+    let (relay, dir, argv, mut child) = match started {
         Ok(s) => s,
         Err(e) => {
             setup_failure(&mut view, format!("could not start {program}: {e}"));
@@ -344,6 +373,7 @@ fn run(
         },
         _ => Verify::default(),
     };
+    view.keylog = keylog_lines(dir.path());
     client.stdout = crate::text::escape_controls(&stdout, SHOWN);
     client.stderr = crate::text::escape_controls(&stderr, SHOWN);
     view.client = Some(client);
