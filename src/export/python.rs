@@ -47,7 +47,7 @@ pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
         "# Prints \"<version> <cipher>\" (e.g. \"TLSv1.3 TLS_AES_256_GCM_SHA384\") and exits 0,\n",
     );
     o.push_str("# or prints the exception and exits 1.\n");
-    o.push_str("import socket\nimport ssl\nimport sys\n\n");
+    o.push_str("import os\nimport socket\nimport ssl\nimport sys\n\n");
 
     // Which name goes to wrap_socket(server_hostname=...), and whether the host
     // name must be checked by hand (Python ties the check to server_hostname).
@@ -303,6 +303,15 @@ pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
             ),
         );
     }
+    w.note(
+        &mut o,
+        "As create_default_context does: the session secrets for Wireshark when SSLKEYLOGFILE is set.",
+    );
+    w.code(&mut o, "if os.environ.get('SSLKEYLOGFILE'):");
+    w.code(
+        &mut o,
+        "    ctx.keylog_filename = os.environ['SSLKEYLOGFILE']",
+    );
     w.code(&mut o, "return ctx\n\n");
 
     o.push_str("def main():\n");

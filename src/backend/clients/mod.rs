@@ -127,9 +127,9 @@ fn startup(b: BackendId) -> Duration {
     }
 }
 
-/// Where a client that can write NSS key-log lines without a change to its code writes
-/// them: curl reads `SSLKEYLOGFILE`, Node takes `--tls-keylog` from `NODE_OPTIONS`.
-/// (Python's `SSLContext`, s_client without `-keylogfile` and Java cannot.) With them
+/// Where a client that can write NSS key-log lines writes them: curl and the exported
+/// Python script read `SSLKEYLOGFILE`, Node takes `--tls-keylog` from `NODE_OPTIONS`.
+/// (s_client without `-keylogfile` and Java cannot.) With them
 /// tlslens decrypts a client's TLS 1.3 flight as it does its own stacks'.
 const KEYLOG: &str = "keylog.txt";
 
