@@ -17,16 +17,14 @@
 
 // Layers, lowest first (rustfmt keeps the declarations alphabetical; tests/layers.rs
 // checks that every import points down):
-//   text, files → wire → profile, fingerprint → cancel, net, ossl, tap, certinfo,
+//   text, files, iana → wire → profile, fingerprint → cancel, net, ossl, tap, certinfo,
 //   materials, export (pure code generation, so the client backends run what it
-//   prints) → backend (with backend/clients) , decrypt → report → probe → diagnose →
-//   explain, diff → lab →
+//   prints) → backend (with backend/clients), decrypt → report → probe, scan →
+//   diagnose → explain, diff → lab →
 //   resolve → the front ends, cli and tui (which never import each other).
 pub mod backend;
 pub mod cancel;
 pub mod certinfo;
-// Being reworked onto the one wire layer, which brings it under the lints above.
-#[allow(clippy::indexing_slicing)]
 pub mod decrypt;
 pub mod diagnose;
 pub mod diff;
@@ -34,6 +32,7 @@ pub mod explain;
 pub mod export;
 pub mod files;
 pub mod fingerprint;
+pub mod iana;
 pub mod lab;
 pub mod materials;
 pub mod net;
@@ -42,6 +41,7 @@ pub mod probe;
 pub mod profile;
 pub mod report;
 pub mod resolve;
+pub mod scan;
 pub mod tap;
 pub mod text;
 pub mod wire;

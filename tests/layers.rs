@@ -3,7 +3,7 @@
 //! the engine never imports a front end.
 
 const LAYERS: &[&[&str]] = &[
-    &["text", "files"],
+    &["text", "files", "iana"],
     &["wire"],
     &["profile", "fingerprint"],
     // export is a pure function of the profile; it sits below backend so that the
@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     ],
     &["backend", "decrypt"],
     &["report"],
-    &["probe"],
+    &["probe", "scan"],
     &["diagnose"],
     &["explain", "diff"],
     &["lab"],

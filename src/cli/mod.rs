@@ -4,6 +4,8 @@
 //! other — `main.rs` picks one.
 
 mod args;
+mod scan;
+mod scan_text;
 mod text;
 
 pub use crate::resolve::UsageError;
@@ -45,6 +47,8 @@ pub enum Command {
     Lab(LabArgs),
     /// Print the profile as client code or a command that reproduces the handshake.
     Export(Box<ExportArgs>),
+    /// What the server accepts: versions, suites in its order, groups, the usual checks.
+    Scan(Box<scan::ScanArgs>),
 }
 
 #[derive(Args, Debug)]
@@ -245,6 +249,7 @@ pub fn run(command: &Command) -> Result<ExitCode, UsageError> {
         Command::Probe(a) => probe(a),
         Command::Lab(a) => lab(a),
         Command::Export(a) => export(a),
+        Command::Scan(a) => scan::scan(a),
     }
 }
 
