@@ -17,8 +17,10 @@
 
 // Layers, lowest first (rustfmt keeps the declarations alphabetical; tests/layers.rs
 // checks that every import points down):
-//   text, files, iana → wire → profile → cancel, net, ossl, tap, certinfo, materials →
-//   backend, decrypt → report → probe, scan → diagnose → explain, diff, export → lab →
+//   text, files, iana → wire → profile, fingerprint → cancel, net, ossl, tap, certinfo,
+//   materials, export (pure code generation, so the client backends run what it
+//   prints) → backend (with backend/clients), decrypt → report → probe, scan →
+//   diagnose → explain, diff → lab →
 //   resolve → the front ends, cli and tui (which never import each other).
 pub mod backend;
 pub mod cancel;
@@ -29,6 +31,7 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod files;
+pub mod fingerprint;
 pub mod iana;
 pub mod lab;
 pub mod materials;

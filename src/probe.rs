@@ -103,6 +103,8 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
             })
             .collect(),
         server_hello: None,
+        client: None,
+        fingerprint: None,
         timing_ms: Timing::default(),
         address: None,
         addresses_tried: Vec::new(),
@@ -175,20 +177,42 @@ pub fn probe_one(
         });
         return r;
     }
-    let start = Instant::now();
-    let conn = match net::connect(addrs, net::timeout(p.connect_timeout)) {
-        Ok(c) => c,
-        Err(e) => {
-            net_error(&mut r, &e);
-            return r;
+    // The connection is made when the backend is ready for it: at once for the
+    // in-process stacks, once its program has connected to the relay for a client.
+    let mut watch = None;
+    let mut log = None;
+    let mut failed = None;
+    let mut connect = || {
+        let start = Instant::now();
+        match net::connect(addrs, net::timeout(p.connect_timeout)) {
+            Ok(conn) => {
+                watch = Some(cancel.watch(&conn.stream));
+                r.timing_ms.connect = Some(ms(start.elapsed()));
+                r.address = Some(conn.addr.to_string());
+                r.addresses_tried = conn.attempts;
+                let (tap, l) = Tap::new(conn.stream, start);
+                log = Some(l);
+                Some(tap)
+            }
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
         }
     };
-    let _watch = cancel.watch(&conn.stream);
-    r.timing_ms.connect = Some(ms(start.elapsed()));
-    r.address = Some(conn.addr.to_string());
-    r.addresses_tried = conn.attempts;
-    let (tap, log) = Tap::new(conn.stream, start);
-    let view = backend.handshake(p, &prep.materials, tap);
+    let cancelled = || cancel.is_cancelled();
+    let view = backend.handshake_late(p, &prep.materials, &mut connect, &cancelled);
+    drop(watch);
+    if let Some(e) = failed {
+        net_error(&mut r, &e);
+        r.client = view.client;
+        return r;
+    }
+    let Some(log) = log else {
+        // The backend never asked for the connection (a client that did not start).
+        assemble(&mut r, p, view, &TapLog::default());
+        return r;
+    };
     let taplog = std::mem::take(&mut *log.lock().unwrap_or_else(|e| e.into_inner()));
     assemble(&mut r, p, view, &taplog);
     r
@@ -290,6 +314,7 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
         }
     }
     r.keylog = view.keylog;
+    r.client = view.client;
     r.encrypted = t.encrypted;
     // After the decryption's own note ("not decrypted: …"), never instead of it.
     r.wire_notes.splice(0..0, t.notes.iter().cloned());
@@ -299,6 +324,7 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
             crate::tap::MAX_RECORDED
         ));
     }
+    r.fingerprint = t.client_hello().map(crate::fingerprint::of);
     r.transcript = t;
     r.wire = tap.chunks.clone();
 }
@@ -339,7 +365,11 @@ fn classify(
             alert: None,
             alert_from: None,
             message: e.message.clone(),
-            detail: format!("{b} did not connect: the profile asks for what it cannot do"),
+            detail: if view.client.as_ref().is_some_and(|c| !c.installed) {
+                format!("{b} is not installed on this machine (not counted as a failure)")
+            } else {
+                format!("{b} did not connect: the profile asks for what it cannot do")
+            },
         });
     }
     let server_alert = t

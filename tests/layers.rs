@@ -5,13 +5,23 @@
 const LAYERS: &[&[&str]] = &[
     &["text", "files", "iana"],
     &["wire"],
-    &["profile"],
-    &["cancel", "net", "ossl", "tap", "certinfo", "materials"],
+    &["profile", "fingerprint"],
+    // export is a pure function of the profile; it sits below backend so that the
+    // client backends (backend/clients) run exactly the code it prints.
+    &[
+        "cancel",
+        "net",
+        "ossl",
+        "tap",
+        "certinfo",
+        "materials",
+        "export",
+    ],
     &["backend", "decrypt"],
     &["report"],
     &["probe", "scan"],
     &["diagnose"],
-    &["explain", "diff", "export"],
+    &["explain", "diff"],
     &["lab"],
     &["resolve"],
     &["cli", "tui"],
