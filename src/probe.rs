@@ -259,8 +259,14 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
     r.ok = view.handshake_done
         && r.error.is_none()
         && (p.verify == VerifyMode::Off || r.verify.ok == Some(true));
-    if t.negotiated_version() == Some(0x0304) && !view.keylog.is_empty() {
-        match crate::decrypt::decrypt_tls13(&tap.chunks, &view.keylog) {
+    let decrypted = match t.negotiated_version() {
+        _ if view.keylog.is_empty() => None,
+        Some(0x0304) => Some(crate::decrypt::decrypt_tls13(&tap.chunks, &view.keylog)),
+        Some(0x0301..=0x0303) => Some(crate::decrypt::decrypt_tls12(&tap.chunks, &view.keylog)),
+        _ => None,
+    };
+    if let Some(decrypted) = decrypted {
+        match decrypted {
             Ok(d) => {
                 // The decrypted Certificate must be what the library says it verified.
                 if let (Some(wire_leaf), Some(lib_leaf)) =
