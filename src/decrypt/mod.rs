@@ -39,9 +39,11 @@ mod tests;
 #[cfg(test)]
 mod tests12;
 mod tls12;
+mod view;
 
 pub use schedule::{KeyInput, KeyStep, RecordInfo};
 pub use tls12::decrypt_tls12;
+pub use view::{KEY_SCHEDULE, PROTECTED_RECORD, ladder_items};
 
 use crate::wire::{Body, Chunk, Direction, Message, decode_handshake_message, names};
 use keys::{Secrets, Suite, TrafficKeys, find_secrets};

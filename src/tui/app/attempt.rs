@@ -160,27 +160,11 @@ impl Attempt {
 }
 
 /// A report's messages for the ladder: the clear ones dissected from the wire, and
-/// where the TLS 1.3 flight was decrypted, those messages in place of the records.
+/// where the session was decrypted, its records, messages, alerts and key schedule.
 pub fn ladder_items(r: &BackendReport) -> Vec<Dissected> {
-    let mut items = crate::wire::dissect::dissect(&r.wire);
-    if let Some(d) = &r.decrypted {
-        let plain: Vec<_> = d
-            .raw_messages
-            .iter()
-            .map(|(from, at_ms, raw)| {
-                crate::wire::dissect::dissect_handshake(*from, *at_ms, raw, Some(0x0304))
-            })
-            .collect();
-        if !plain.is_empty() {
-            // Keep the clear messages and place the decrypted ones by time.
-            items.retain(|x| !x.name.starts_with("Encrypted"));
-            items.extend(plain);
-            items.sort_by(|a, b| {
-                a.at_ms
-                    .partial_cmp(&b.at_ms)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-        }
+    let items = crate::wire::dissect::dissect(&r.wire);
+    match &r.decrypted {
+        Some(d) => crate::decrypt::ladder_items(items, d),
+        None => items,
     }
-    items
 }
