@@ -1,0 +1,96 @@
+//! Decryption against the lab: every TLS ≤ 1.2 record protection the lab serves
+//! (GCM; CBC with encrypt-then-MAC; TLS 1.0 and 1.1 CBC), with both stacks that hand
+//! over their key log, and the TLS 1.3 key schedule. Both Finished must verify.
+
+use std::sync::OnceLock;
+use tlslens::backend::BackendId::{self, Openssl, Rustls};
+use tlslens::decrypt::Decrypted;
+use tlslens::lab::Lab;
+use tlslens::profile::{Profile, TlsVersion};
+use tlslens::report::BackendReport;
+
+fn lab() -> &'static Lab {
+    static LAB: OnceLock<Lab> = OnceLock::new();
+    LAB.get_or_init(|| Lab::start().expect("lab starts"))
+}
+
+fn probe_with(server: &str, b: BackendId, tweak: impl FnOnce(&mut Profile)) -> BackendReport {
+    let mut p = lab().profile(server).expect("lab server exists");
+    tweak(&mut p);
+    let prep = tlslens::probe::prepare(p).expect("profile is valid");
+    tlslens::probe::run(&prep, &[b]).results.remove(0)
+}
+
+#[track_caller]
+fn decrypted(r: &BackendReport, version: &str, protection: &str) -> Decrypted {
+    assert!(r.ok, "{:?}", r.error);
+    let d = r
+        .decrypted
+        .clone()
+        .unwrap_or_else(|| panic!("not decrypted: {:?}", r.wire_notes));
+    assert_eq!(d.version, version);
+    assert!(
+        d.protection.contains(protection),
+        "{} vs {protection}",
+        d.protection
+    );
+    assert_eq!(d.client_finished_ok, Some(true), "{:?}", d.notes);
+    assert_eq!(d.server_finished_ok, Some(true), "{:?}", d.notes);
+    assert!(
+        d.records.iter().all(|x| x.error.is_none()),
+        "{:?}",
+        d.records
+    );
+    assert!(r.mismatches.is_empty(), "{:?}", r.mismatches);
+    d
+}
+
+#[test]
+fn tls12_gcm_both_stacks() {
+    for b in [Openssl, Rustls] {
+        let r = probe_with("tls12", b, |_| {});
+        let d = decrypted(&r, "TLSv1.2", "AES-128-GCM (AEAD)");
+        let steps: Vec<_> = d.key_schedule.iter().map(|s| s.step.as_str()).collect();
+        assert!(steps.contains(&"key_block"), "{steps:?}");
+        // JSON carries the schedule and the records.
+        let j = serde_json::to_value(&r).unwrap();
+        assert!(j["decrypted"]["key_schedule"].is_array());
+        assert!(j["decrypted"]["records"][0]["nonce"].is_string());
+    }
+}
+
+#[test]
+fn tls12_cbc_encrypt_then_mac() {
+    let r = probe_with("rsa-cbc", Openssl, |_| {});
+    let d = decrypted(&r, "TLSv1.2", "AES-128-CBC + HMAC-SHA1, encrypt-then-MAC");
+    let pms = &d.key_schedule[0];
+    assert!(pms.note.contains("RSA"), "{}", pms.note);
+}
+
+#[test]
+fn tls11_and_tls10_cbc() {
+    let r = probe_with("legacy", Openssl, |p| {
+        p.seclevel = Some(0);
+        p.min_tls = Some(TlsVersion::V1_0);
+    });
+    let d = decrypted(&r, "TLSv1.1", "AES-256-CBC + HMAC-SHA1");
+    assert!(d.records.iter().all(|x| x.nonce_from == "explicit"));
+    let r = probe_with("legacy-rsa", Openssl, |p| {
+        p.min_tls = Some(TlsVersion::V1_0);
+        p.max_tls = Some(TlsVersion::V1_0);
+    });
+    let d = decrypted(&r, "TLSv1.0", "AES-256-CBC + HMAC-SHA1");
+    assert!(d.records.iter().all(|x| x.nonce_from == "chained"));
+}
+
+#[test]
+fn tls13_key_schedule_both_stacks() {
+    for b in [Openssl, Rustls] {
+        let r = probe_with("modern", b, |_| {});
+        let d = decrypted(&r, "TLSv1.3", "AEAD");
+        for s in ["server Finished", "client Finished"] {
+            let step = d.key_schedule.iter().find(|x| x.step == s).unwrap();
+            assert_eq!(step.ok, Some(true));
+        }
+    }
+}
