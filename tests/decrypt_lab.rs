@@ -42,6 +42,11 @@ fn decrypted(r: &BackendReport, version: &str, protection: &str) -> Decrypted {
         d.records
     );
     assert!(r.mismatches.is_empty(), "{:?}", r.mismatches);
+    assert!(
+        d.signatures.iter().all(|s| s.ok == Some(true)),
+        "{:?}",
+        d.signatures
+    );
     d
 }
 
@@ -50,6 +55,7 @@ fn tls12_gcm_both_stacks() {
     for b in [Openssl, Rustls] {
         let r = probe_with("tls12", b, |_| {});
         let d = decrypted(&r, "TLSv1.2", "AES-128-GCM (AEAD)");
+        assert_eq!(d.signatures.len(), 1, "{b}: ServerKeyExchange checked");
         let steps: Vec<_> = d.key_schedule.iter().map(|s| s.step.as_str()).collect();
         assert!(steps.contains(&"key_block"), "{steps:?}");
         // JSON carries the schedule and the records.
@@ -75,6 +81,9 @@ fn tls11_and_tls10_cbc() {
     });
     let d = decrypted(&r, "TLSv1.1", "AES-256-CBC + HMAC-SHA1");
     assert!(d.records.iter().all(|x| x.nonce_from == "explicit"));
+    // The lab's RSA key signed MD5 ‖ SHA-1 of the randoms and the ECDHE parameters.
+    assert_eq!(d.signatures.len(), 1);
+    assert!(d.signatures[0].scheme.contains("MD5"), "{:?}", d.signatures);
     let r = probe_with("legacy-rsa", Openssl, |p| {
         p.min_tls = Some(TlsVersion::V1_0);
         p.max_tls = Some(TlsVersion::V1_0);
@@ -88,6 +97,7 @@ fn tls13_key_schedule_both_stacks() {
     for b in [Openssl, Rustls] {
         let r = probe_with("modern", b, |_| {});
         let d = decrypted(&r, "TLSv1.3", "AEAD");
+        assert_eq!(d.signatures.len(), 1, "{b}: CertificateVerify checked");
         for s in ["server Finished", "client Finished"] {
             let step = d.key_schedule.iter().find(|x| x.step == s).unwrap();
             assert_eq!(step.ok, Some(true));

@@ -303,6 +303,16 @@ impl Session<'_> {
                 }
             }
             t => {
+                if t == HS_CERTIFICATE_VERIFY
+                    && d == Direction::Server
+                    && in_handshake
+                    && self.transcript_bad.is_none()
+                    && let Ok(h) = suite.hash(&self.transcript)
+                {
+                    let leaf = self.out.server_certificates.first().map(Vec::as_slice);
+                    let check = super::signed::certificate_verify(d, m.body(), &h, leaf);
+                    self.out.signatures.push(check);
+                }
                 if in_handshake {
                     self.transcript_push(&m.raw);
                 }

@@ -33,6 +33,7 @@ mod prf;
 mod record12;
 mod records;
 mod schedule;
+mod signed;
 mod steps13;
 #[cfg(test)]
 mod tests;
@@ -42,6 +43,7 @@ mod tls12;
 mod view;
 
 pub use schedule::{KeyInput, KeyStep, RecordInfo};
+pub use signed::SignatureCheck;
 pub use tls12::decrypt_tls12;
 pub use view::{KEY_SCHEDULE, PROTECTED_RECORD, ladder_items};
 
@@ -77,6 +79,8 @@ pub struct Decrypted {
     pub key_schedule: Vec<KeyStep>,
     /// Every protected record: header, sequence number, nonce, tag, inner type.
     pub records: Vec<RecordInfo>,
+    /// ServerKeyExchange / CertificateVerify signatures, rebuilt and checked.
+    pub signatures: Vec<SignatureCheck>,
     /// Each decrypted handshake message's bytes (4-byte header + body), parallel to
     /// `messages`, for the ladder's hex view. Not serialised.
     #[serde(skip)]
@@ -113,6 +117,8 @@ const HS_CLIENT_HELLO: u8 = 1;
 const HS_SERVER_HELLO: u8 = 2;
 const HS_END_OF_EARLY_DATA: u8 = 5;
 const HS_CERTIFICATE: u8 = 11;
+const HS_SERVER_KEY_EXCHANGE: u8 = 12;
+const HS_CERTIFICATE_VERIFY: u8 = 15;
 const HS_CLIENT_KEY_EXCHANGE: u8 = 16;
 const HS_FINISHED: u8 = 20;
 const HS_KEY_UPDATE: u8 = 24;

@@ -150,6 +150,11 @@ fn assert_decrypts(cap: &Cap, version: &str, protection: &str) -> Decrypted {
     assert_eq!(finished.len(), 2);
     // close_notify each way, decrypted.
     assert!(d.alerts.iter().any(|a| a.2 == 0), "{:?}", d.alerts);
+    assert!(
+        d.signatures.iter().all(|s| s.ok == Some(true)),
+        "{:?}",
+        d.signatures
+    );
     let steps: Vec<_> = d.key_schedule.iter().map(|s| s.step.as_str()).collect();
     for s in [
         "pre_master_secret",
@@ -415,4 +420,90 @@ fn tls13_key_schedule_and_record_layer() {
         crate::wire::hex(&step("server handshake write iv").output)
     );
     assert_eq!(app(&d, Direction::Client), b"ping");
+}
+
+/// The ServerKeyExchange signature rebuilt (client random ‖ server random ‖ params) and
+/// checked with the certificate's key: ECDSA with a scheme in TLS 1.2, implicit SHA-1
+/// before; a flipped signature byte fails.
+#[test]
+fn server_key_exchange_signature_checked() {
+    let cap = one(SslVersion::TLS1_2, "ECDHE-ECDSA-AES128-GCM-SHA256", 0);
+    let d = decrypt_tls12(&cap.chunks, &cap.keylog).unwrap();
+    let [c] = d.signatures.as_slice() else {
+        panic!("{:?}", d.signatures)
+    };
+    assert_eq!((c.message, c.ok), ("ServerKeyExchange", Some(true)));
+    assert!(
+        c.scheme.starts_with("ecdsa_secp256r1_sha256"),
+        "{}",
+        c.scheme
+    );
+    // 32 + 32 + curve_type(1) + named_curve(2) + len(1) + 32-byte x25519 key.
+    assert_eq!(c.signed_content.len(), 100);
+    let cap11 = one(SslVersion::TLS1_1, "ECDHE-ECDSA-AES128-SHA", 0);
+    let d = decrypt_tls12(&cap11.chunks, &cap11.keylog).unwrap();
+    assert_eq!(d.signatures[0].ok, Some(true), "{:?}", d.signatures);
+    assert!(d.signatures[0].scheme.contains("SHA-1"));
+    // Flip the last byte of the ServerKeyExchange (inside the signature).
+    // The server's first flight arrives in several reads: merge them into one chunk.
+    let mut bad = cap.chunks.clone();
+    let first_server = bad.iter().position(|c| c.dir == Direction::Server).unwrap();
+    while bad
+        .get(first_server + 1)
+        .is_some_and(|c| c.dir == Direction::Server)
+    {
+        let next = bad.remove(first_server + 1);
+        bad[first_server].bytes.extend(next.bytes);
+    }
+    let flight = bad[first_server].bytes.clone();
+    let at = find_message(&flight, 12).expect("ServerKeyExchange in the first server chunk");
+    let len =
+        (flight[at + 1] as usize) << 16 | (flight[at + 2] as usize) << 8 | flight[at + 3] as usize;
+    bad[first_server].bytes[at + 3 + len] ^= 1;
+    let d = decrypt_tls12(&bad, &cap.keylog).unwrap();
+    assert_eq!(d.signatures[0].ok, Some(false), "{:?}", d.signatures);
+}
+
+/// Offset of the first handshake message of type `t` in a flight of handshake records
+/// (messages here do not span records).
+fn find_message(flight: &[u8], t: u8) -> Option<usize> {
+    let mut rec = 0;
+    while rec + 5 <= flight.len() && flight[rec] == 22 {
+        let len = u16::from_be_bytes([flight[rec + 3], flight[rec + 4]]) as usize;
+        let mut m = rec + 5;
+        while m + 4 <= rec + 5 + len {
+            if flight[m] == t {
+                return Some(m);
+            }
+            let ml = (flight[m + 1] as usize) << 16
+                | (flight[m + 2] as usize) << 8
+                | flight[m + 3] as usize;
+            m += 4 + ml;
+        }
+        rec += 5 + len;
+    }
+    None
+}
+
+/// TLS 1.3: the server CertificateVerify's signed content rebuilt and checked.
+#[test]
+fn tls13_certificate_verify_checked() {
+    use super::tests::{ServerOpts, run_openssl};
+    let cap = run_openssl(ServerOpts::default(), "TLS_AES_128_GCM_SHA256", None);
+    let d = decrypt_tls13(&cap.chunks, &cap.keylog).unwrap();
+    let [c] = d.signatures.as_slice() else {
+        panic!("{:?}", d.signatures)
+    };
+    assert_eq!(
+        (c.message, c.ok),
+        ("CertificateVerify", Some(true)),
+        "{c:?}"
+    );
+    assert_eq!(&c.signed_content[..64], &[0x20; 64]);
+    assert_eq!(
+        &c.signed_content[64..97],
+        b"TLS 1.3, server CertificateVerify"
+    );
+    assert_eq!(c.signed_content[97], 0);
+    assert_eq!(c.signed_content.len(), 98 + 32);
 }

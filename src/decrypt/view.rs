@@ -3,7 +3,7 @@
 //! each Finished with its check; and one "KeySchedule" item whose bytes are the
 //! schedule's outputs and whose fields are its steps.
 
-use super::{Decrypted, KeyStep, RecordInfo};
+use super::{Decrypted, KeyStep, RecordInfo, SignatureCheck};
 use crate::wire::dissect::{Dissected, Out, RecKind, dissect_handshake, record_item};
 use crate::wire::{Direction, names};
 
@@ -43,6 +43,14 @@ pub fn ladder_items(mut items: Vec<Dissected>, d: &Decrypted) -> Vec<Dissected> 
         finished_check(f, &d.key_schedule);
     }
     items.extend(plain);
+    for c in &d.signatures {
+        if let Some(it) = items
+            .iter_mut()
+            .find(|x| x.name == c.message && x.from == c.from)
+        {
+            signature_check(it, c);
+        }
+    }
     for (from, at_ms, a) in &d.raw_alerts {
         let v = d.version_code.clamp(0x0301, 0x0303).to_be_bytes();
         let hdr = [21, v[0], v[1], 0, a.len() as u8];
@@ -301,4 +309,44 @@ fn schedule_item(steps: &[KeyStep], at_ms: f64) -> Dissected {
         }
     }
     o.finish(Direction::Client, at_ms, KEY_SCHEDULE, raw)
+}
+
+/// A depth-1 field under the signature: the signed bytes rebuilt, and the verdict.
+fn signature_check(it: &mut Dissected, c: &SignatureCheck) {
+    let value = match c.ok {
+        Some(true) => format!(
+            "✓ {} verifies over {} signed bytes",
+            c.scheme,
+            c.signed_content.len()
+        ),
+        Some(false) => format!("✗ {} does not verify", c.scheme),
+        None => c.note.clone(),
+    };
+    let (start, len) = it
+        .fields
+        .iter()
+        .rfind(|f| f.depth == 0 && f.name.contains("signature"))
+        .map_or((4, it.raw.len().saturating_sub(4)), |f| (f.start, f.len));
+    let at = it
+        .fields
+        .iter()
+        .rposition(|f| f.start == start && f.depth == 0)
+        .map_or(it.fields.len(), |i| i + 1);
+    it.fields.insert(
+        at.min(it.fields.len()),
+        crate::wire::dissect::FieldSpan {
+            name: "check".into(),
+            start,
+            len,
+            value,
+            meaning: format!(
+                "signed: {} = {} — {}",
+                c.layout,
+                crate::wire::hex(&c.signed_content),
+                c.note
+            ),
+            rfc: c.rfc,
+            depth: 1,
+        },
+    );
 }

@@ -294,6 +294,10 @@ pub struct ServerKeyExchange {
     pub length: Option<usize>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub malformed: Vec<String>,
+    /// Where the signed parameters end in the body (the signature follows): what
+    /// decryption needs to rebuild the signed content. Not serialised.
+    #[serde(skip)]
+    pub params_end: usize,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
