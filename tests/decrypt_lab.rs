@@ -104,3 +104,18 @@ fn tls13_key_schedule_both_stacks() {
         }
     }
 }
+
+/// The lab's servers for the other TLS 1.2 protections.
+#[test]
+fn tls12_chacha20_ccm_and_mac_then_encrypt() {
+    let r = probe_with("chacha20", Openssl, |_| {});
+    let d = decrypted(&r, "TLSv1.2", "ChaCha20-Poly1305 (AEAD)");
+    assert!(d.records.iter().all(|x| x.nonce_from == "iv xor seq"));
+    let r = probe_with("chacha20", Rustls, |_| {});
+    decrypted(&r, "TLSv1.2", "ChaCha20-Poly1305 (AEAD)");
+    // OpenSSL's DEFAULT list does not offer CCM: ask for it.
+    let r = probe_with("ccm", Openssl, |p| p.ciphers = Some("AES128-CCM".into()));
+    decrypted(&r, "TLSv1.2", "AES-128-CCM (AEAD)");
+    let r = probe_with("cbc-mte", Openssl, |_| {});
+    decrypted(&r, "TLSv1.2", "AES-128-CBC + HMAC-SHA256, MAC-then-encrypt");
+}

@@ -53,6 +53,8 @@ pub struct OpensslServer {
     pub require_client_cert: bool,
     /// Refuse (alert unrecognized_name) any hello whose SNI is not `localhost`.
     pub require_sni: bool,
+    /// Refuse encrypt-then-MAC (RFC 7366), so CBC records are MAC-then-encrypt.
+    pub no_etm: bool,
 }
 
 /// A server in the catalogue.
@@ -82,6 +84,7 @@ pub fn catalogue() -> Vec<ServerSpec> {
             cert,
             require_client_cert: false,
             require_sni: false,
+            no_etm: false,
         })
     };
     vec![
@@ -170,6 +173,7 @@ pub fn catalogue() -> Vec<ServerSpec> {
                 cert: CertChoice::Leaf,
                 require_client_cert: true,
                 require_sni: false,
+                no_etm: false,
             }),
         },
         ServerSpec {
@@ -183,6 +187,38 @@ pub fn catalogue() -> Vec<ServerSpec> {
                 cert: CertChoice::Leaf,
                 require_client_cert: false,
                 require_sni: true,
+                no_etm: false,
+            }),
+        },
+        ServerSpec {
+            name: "chacha20",
+            summary: "TLS 1.2, ECDHE-RSA-CHACHA20-POLY1305 only",
+            teaches: "the AEAD without an explicit nonce: each record's nonce is the key block's IV xor the sequence number (RFC 7905)",
+            peer: ossl(
+                Some(V1_2),
+                Some(V1_2),
+                Some("ECDHE-RSA-CHACHA20-POLY1305"),
+                CertChoice::Leaf,
+            ),
+        },
+        ServerSpec {
+            name: "ccm",
+            summary: "TLS 1.2, AES128-CCM only (static RSA)",
+            teaches: "OpenSSL clients offer CCM only when asked (--ciphers AES128-CCM), rustls never; its records: a 4-byte salt from the key block ‖ an 8-byte explicit nonce",
+            peer: ossl(Some(V1_2), Some(V1_2), Some("AES128-CCM"), CertChoice::Leaf),
+        },
+        ServerSpec {
+            name: "cbc-mte",
+            summary: "TLS 1.2 CBC, encrypt-then-MAC refused",
+            teaches: "MAC-then-encrypt: the MAC and padding hide inside the ciphertext (the Lucky13 and POODLE family)",
+            peer: Peer::Openssl(OpensslServer {
+                min: Some(V1_2),
+                max: Some(V1_2),
+                ciphers: Some("ECDHE-RSA-AES128-SHA256"),
+                cert: CertChoice::Leaf,
+                require_client_cert: false,
+                require_sni: false,
+                no_etm: true,
             }),
         },
         ServerSpec {
