@@ -228,6 +228,19 @@ fn tls11_signature_has_no_algorithm() {
     let sig = field(ske, "signature");
     assert!(sig.value.contains("MD5+SHA-1"), "{}", sig.value);
     assert_eq!(sig.rfc, "RFC 4346 §7.4.3");
+    // A TLS 1.1 handshake cites RFC 4346, not RFC 8446.
+    assert_eq!(field(ske, "msg_type").rfc, "RFC 4346 §7.4");
+    let sh = item(&ds, "ServerHello");
+    assert_eq!(field(sh, "cipher_suite").rfc, "RFC 4346 §7.4.1.3");
+    assert_eq!(field(sh, "random").rfc, "RFC 4346 §7.4.1.3");
+    assert_eq!(field(sh, "msg_type").rfc, "RFC 4346 §7.4");
+    assert!(
+        sh.fields
+            .iter()
+            .all(|f| !f.rfc.starts_with("RFC 8446 §4.1")),
+        "{:?}",
+        sh.fields
+    );
 }
 
 #[test]
