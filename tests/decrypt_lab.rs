@@ -119,3 +119,27 @@ fn tls12_chacha20_ccm_and_mac_then_encrypt() {
     let r = probe_with("cbc-mte", Openssl, |_| {});
     decrypted(&r, "TLSv1.2", "AES-128-CBC + HMAC-SHA256, MAC-then-encrypt");
 }
+
+/// The X25519MLKEM768 key share split into its ML-KEM and X25519 halves, both ways.
+#[test]
+fn hybrid_key_share_split() {
+    let r = probe_with("modern", Rustls, |_| {});
+    assert_eq!(r.group.as_deref(), Some("x25519mlkem768"));
+    let items = tlslens::wire::dissect::dissect(&r.wire);
+    let fields = |name: &str| -> Vec<(String, usize)> {
+        items
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap()
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.len))
+            .collect()
+    };
+    let ch = fields("ClientHello");
+    assert!(ch.contains(&("mlkem768_encapsulation_key".into(), 1184)), "{ch:?}");
+    assert!(ch.contains(&("x25519".into(), 32)));
+    let sh = fields("ServerHello");
+    assert!(sh.contains(&("mlkem768_ciphertext".into(), 1088)), "{sh:?}");
+    assert!(sh.contains(&("x25519".into(), 32)));
+}
