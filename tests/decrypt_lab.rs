@@ -137,7 +137,10 @@ fn hybrid_key_share_split() {
             .collect()
     };
     let ch = fields("ClientHello");
-    assert!(ch.contains(&("mlkem768_encapsulation_key".into(), 1184)), "{ch:?}");
+    assert!(
+        ch.contains(&("mlkem768_encapsulation_key".into(), 1184)),
+        "{ch:?}"
+    );
     assert!(ch.contains(&("x25519".into(), 32)));
     let sh = fields("ServerHello");
     assert!(sh.contains(&("mlkem768_ciphertext".into(), 1088)), "{sh:?}");

@@ -437,6 +437,7 @@ impl<'k> Session<'k> {
                 Ok(h) => {
                     let mut t = vec![254, 0, 0, h.len() as u8];
                     t.extend_from_slice(&h);
+                    self.schedule_message_hash(&t);
                     self.transcript = t;
                 }
                 Err(e) => self.transcript_bad = Some(format!("hash failed: {e}")),

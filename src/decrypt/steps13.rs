@@ -78,6 +78,23 @@ impl Session<'_> {
         }
     }
 
+    /// After a HelloRetryRequest: the synthetic message that replaces ClientHello1.
+    pub(super) fn schedule_message_hash(&mut self, synthetic: &[u8]) {
+        self.out.step(
+            KeyStep::new(
+                "message_hash (replaces ClientHello1)",
+                "254 ‖ 00 00 ‖ Hash.length ‖ Hash(ClientHello1)".into(),
+                "RFC 8446 §4.4.1",
+            )
+            .output(synthetic)
+            .note(
+                "After a HelloRetryRequest the transcript starts with this synthetic message \
+                 instead of the first ClientHello, so a stateless server can carry the hash \
+                 in its cookie.",
+            ),
+        );
+    }
+
     /// A traffic secret from the key log and the key and IV expanded from it.
     pub(super) fn schedule_secret(
         &mut self,

@@ -512,6 +512,14 @@ fn hello_retry_request_finished_verifies() {
         "{:?}",
         d.notes
     );
+    // The key schedule shows the synthetic message_hash: type 254, 48-byte SHA-384.
+    let mh = d
+        .key_schedule
+        .iter()
+        .find(|s| s.step.starts_with("message_hash"))
+        .unwrap();
+    assert_eq!(mh.output[..4], [254, 0, 0, 48]);
+    assert_eq!(mh.output.len(), 52);
 }
 
 // ---- hostile input ----

@@ -313,9 +313,15 @@ pub(super) fn key_share_children(
     let parts: &[(&str, usize, &str)] = match (g, k.rem()) {
         (0x11ec, 1216) => &[("mlkem768_encapsulation_key", 1184, ek), ("x25519", 32, x)],
         (0x11ec, 1120) => &[("mlkem768_ciphertext", 1088, ct), ("x25519", 32, x)],
-        (0x11eb, 1249) => &[("secp256r1", 65, p), ("mlkem768_encapsulation_key", 1184, ek)],
+        (0x11eb, 1249) => &[
+            ("secp256r1", 65, p),
+            ("mlkem768_encapsulation_key", 1184, ek),
+        ],
         (0x11eb, 1153) => &[("secp256r1", 65, p), ("mlkem768_ciphertext", 1088, ct)],
-        (0x11ed, 1665) => &[("secp384r1", 97, p), ("mlkem1024_key_or_ciphertext", 1568, ek)],
+        (0x11ed, 1665) => &[
+            ("secp384r1", 97, p),
+            ("mlkem1024_key_or_ciphertext", 1568, ek),
+        ],
         _ => &[],
     };
     let mut at = s + 4;

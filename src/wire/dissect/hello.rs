@@ -186,7 +186,10 @@ pub(super) const RANDOM_SH: &str = "32 bytes of fresh randomness; both randoms f
     defeat replay. A TLS 1.3 server that picks TLS 1.2 or below ends it with DOWNGRD (a \
     downgrade sentinel the client checks).";
 pub(super) const RANDOM_HRR: &str = "Not random: the fixed value SHA-256(\"HelloRetryRequest\") marks this \
-    ServerHello as a HelloRetryRequest.";
+    ServerHello as a HelloRetryRequest. The transcript is then rewritten: the first \
+    ClientHello is replaced by a synthetic message_hash message (type 254, length = hash \
+    length, body = Hash(ClientHello1)), so the server can stay stateless and put that hash \
+    in a cookie (RFC 8446 §4.4.1).";
 
 pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Option<ClientHello> {
     let legacy_version = o.read(
