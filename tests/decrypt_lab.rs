@@ -146,3 +146,68 @@ fn hybrid_key_share_split() {
     assert!(sh.contains(&("mlkem768_ciphertext".into(), 1088)), "{sh:?}");
     assert!(sh.contains(&("x25519".into(), 32)));
 }
+
+fn resumed(server: &str, b: BackendId, tweak: impl FnOnce(&mut Profile)) -> BackendReport {
+    let mut p = lab().profile(server).expect("lab server exists");
+    tweak(&mut p);
+    let mut prep = tlslens::probe::prepare(p).expect("profile is valid");
+    prep.resume = true;
+    let mut r = tlslens::probe::run(&prep, &[b]).results.remove(0);
+    assert!(r.ok, "{:?}", r.error);
+    assert!(!r.reused);
+    let again = *r.resumed.take().expect("a second connection");
+    assert!(again.ok, "{:?}", again.error);
+    assert!(again.reused, "{b} did not resume: {:?}", again.wire_notes);
+    again
+}
+
+/// TLS 1.3 ticket resumption: the second ClientHello offers a PSK identity with
+/// psk_dhe_ke, the server selects it, no Certificate is sent, and (OpenSSL hands over
+/// the PSK) the binder is recomputed and matches.
+#[test]
+fn tls13_ticket_resumption() {
+    for b in [Openssl, Rustls] {
+        let again = resumed("modern", b, |_| {});
+        let d = decrypted(&again, "TLSv1.3", "AEAD");
+        let names: Vec<_> = d.messages.iter().map(|m| m.body.name()).collect();
+        assert!(!names.contains(&"Certificate"), "{b}: {names:?}");
+        let j = serde_json::to_value(&again.transcript.messages).unwrap();
+        let ch = &j[0];
+        assert_eq!(ch["psk_identities"], 1, "{b}: {ch}");
+        assert!(
+            ch["psk_key_exchange_modes"]
+                .to_string()
+                .contains("psk_dhe_ke"),
+            "{ch}"
+        );
+        assert_eq!(j[1]["psk_selected_identity"], 0);
+        if b == Openssl {
+            let binder = d.key_schedule.iter().find(|s| s.step == "PSK binder");
+            assert_eq!(
+                binder.and_then(|s| s.ok),
+                Some(true),
+                "{:?}",
+                d.key_schedule
+            );
+        }
+    }
+}
+
+/// TLS 1.2 resumption on the lab: session ID (OpenSSL; tickets too where offered) —
+/// the abbreviated handshake, the server's Finished first, both still verified.
+#[test]
+fn tls12_session_resumption() {
+    for b in [Openssl, Rustls] {
+        let again = resumed("tls12", b, |_| {});
+        let d = decrypted(&again, "TLSv1.2", "AES-128-GCM");
+        let names: Vec<_> = again
+            .transcript
+            .messages
+            .iter()
+            .map(|m| m.body.name())
+            .collect();
+        assert!(!names.contains(&"Certificate"), "{b}: {names:?}");
+        assert!(!names.contains(&"ClientKeyExchange"), "{b}: {names:?}");
+        assert_eq!(d.messages[0].from, tlslens::wire::Direction::Server);
+    }
+}

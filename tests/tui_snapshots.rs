@@ -548,3 +548,29 @@ fn ladder_tls11_key_schedule_and_finished() {
     }
     snap(&app, "ladder_tls11_finished");
 }
+
+/// `r`: two connections, the second resuming the first's session; the ladder shows
+/// the full handshake, a divider, and the abbreviated one.
+#[test]
+fn ladder_after_resume() {
+    let mut app = app_on("tls12");
+    app.selected_backend = 1; // openssl
+    connect(&mut app, "tls12", Action::Resume);
+    app.update(Action::ShowView(View::Ladder));
+    let names: Vec<String> = app.ladder_items().into_iter().map(|d| d.name).collect();
+    let div = names
+        .iter()
+        .position(|n| n == tlslens::tui::app::RESUMED)
+        .unwrap_or_else(|| panic!("{names:?}"));
+    let second: Vec<&str> = names[div + 1..].iter().map(String::as_str).collect();
+    assert!(
+        second.starts_with(&["ClientHello", "ServerHello"]),
+        "{second:?}"
+    );
+    assert!(!second.contains(&"Certificate"), "{second:?}");
+    scrub_ladder(&mut app);
+    for _ in 0..div {
+        app.update(Action::Down);
+    }
+    snap(&app, "ladder_resumed");
+}

@@ -22,6 +22,22 @@ pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
     let _ = writeln!(o);
     for b in &r.results {
         backend(&mut o, b, verbose);
+        if let Some(again) = &b.resumed {
+            let _ = writeln!(
+                o,
+                "{IND}--resume: {} ({} {})",
+                if again.reused {
+                    "the second connection resumed the session"
+                } else {
+                    "the server did NOT resume: a full handshake again"
+                },
+                again.version.as_deref().unwrap_or("?"),
+                again.cipher.as_deref().unwrap_or("?"),
+            );
+            if verbose {
+                backend(&mut o, again, verbose);
+            }
+        }
         if explain || !b.ok {
             diagnosis(&mut o, b, explain);
         }

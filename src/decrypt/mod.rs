@@ -27,6 +27,7 @@
     )
 )]
 
+mod binder;
 mod flight;
 mod keys;
 mod prf;
@@ -42,6 +43,7 @@ mod tests12;
 mod tls12;
 mod view;
 
+pub use binder::binder_steps;
 pub use schedule::{KeyInput, KeyStep, RecordInfo};
 pub use signed::SignatureCheck;
 pub use tls12::decrypt_tls12;

@@ -96,8 +96,15 @@ fn render_ladder(
         let arrow_len = inner_w.saturating_sub(name.chars().count() + 2).max(2);
         let text = match d.from {
             // Computed, never sent: no arrow.
-            _ if d.name == crate::decrypt::KEY_SCHEDULE => {
-                let label = " key schedule (computed) ";
+            _ if d.name == crate::decrypt::KEY_SCHEDULE
+                || d.name == crate::tui::app::RESUMED
+                || d.name == crate::tui::app::NOT_RESUMED =>
+            {
+                let label = if d.name == crate::decrypt::KEY_SCHEDULE {
+                    " key schedule (computed) ".to_string()
+                } else {
+                    format!(" {} ", d.name)
+                };
                 let pad = inner_w.saturating_sub(label.chars().count());
                 format!(
                     "{}{label}{}",

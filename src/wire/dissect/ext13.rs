@@ -36,6 +36,7 @@ pub(super) fn tls13_body(
             .len();
             ext.psk_identities = Some(n);
             let bs = list(b, o, d, 2, "binders", rfc)?;
+            ext.psk_binders_len = Some(bs.rem());
             entries(o, d, bs, "binders", rfc, |bs| {
                 let x = bs.vec(1)?;
                 let m = "HMAC over the ClientHello so far with a key from the PSK: proves the \

@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 pub struct Prepared {
     pub profile: Profile,
     pub materials: Materials,
+    /// Connect a second time offering the session the first connection received
+    /// (`--resume`, the TUI's `r`); the second report is `resumed`.
+    pub resume: bool,
 }
 
 /// Validate and load everything a probe needs; any error is the user's input.
@@ -31,7 +34,11 @@ pub fn prepare(profile: Profile) -> Result<Prepared, InputError> {
     }
     crate::materials::check_openssl_strings(&profile)?;
     let materials = Materials::load(&profile)?;
-    Ok(Prepared { profile, materials })
+    Ok(Prepared {
+        profile,
+        materials,
+        resume: false,
+    })
 }
 
 impl Prepared {
@@ -45,6 +52,10 @@ impl Prepared {
         }
     }
 }
+
+mod resume;
+
+use resume::Kept;
 
 /// Run every backend (in parallel, one connection each) and assemble the report.
 pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
@@ -116,6 +127,8 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
         diagnosis: Vec::new(),
         keylog: Vec::new(),
         wire: Vec::new(),
+        reused: false,
+        resumed: None,
     }
 }
 
@@ -154,6 +167,22 @@ pub fn probe_one(
     b: BackendId,
     cancel: &Cancel,
 ) -> BackendReport {
+    let (mut r, kept) = connection(prep, addrs, b, cancel, None);
+    if prep.resume {
+        resume::again(prep, addrs, b, cancel, &mut r, kept);
+    }
+    r
+}
+
+/// One connection, offering `resume` when given; the report and what the stack kept
+/// to resume from it.
+fn connection(
+    prep: &Prepared,
+    addrs: &Result<Vec<SocketAddr>, NetError>,
+    b: BackendId,
+    cancel: &Cancel,
+    resume: Option<&crate::backend::Resume>,
+) -> (BackendReport, Kept) {
     let backend = b.backend();
     let p = &prep.profile;
     let mut r = empty_report(prep, b, String::new());
@@ -161,7 +190,7 @@ pub fn probe_one(
         Ok(a) => a,
         Err(e) => {
             net_error(&mut r, e);
-            return r;
+            return (r, Kept::default());
         }
     };
     if cancel.is_cancelled() {
@@ -173,14 +202,14 @@ pub fn probe_one(
             message: "cancelled".into(),
             detail: "the attempt was cancelled before it connected".into(),
         });
-        return r;
+        return (r, Kept::default());
     }
     let start = Instant::now();
     let conn = match net::connect(addrs, net::timeout(p.connect_timeout)) {
         Ok(c) => c,
         Err(e) => {
             net_error(&mut r, &e);
-            return r;
+            return (r, Kept::default());
         }
     };
     let _watch = cancel.watch(&conn.stream);
@@ -188,10 +217,15 @@ pub fn probe_one(
     r.address = Some(conn.addr.to_string());
     r.addresses_tried = conn.attempts;
     let (tap, log) = Tap::new(conn.stream, start);
-    let view = backend.handshake(p, &prep.materials, tap);
+    let mut view = backend.handshake(p, &prep.materials, tap, resume);
     let taplog = std::mem::take(&mut *log.lock().unwrap_or_else(|e| e.into_inner()));
+    let kept = Kept {
+        resume: view.resume.take(),
+        psk: view.resumption_psk.take(),
+    };
+    r.reused = view.reused;
     assemble(&mut r, p, view, &taplog);
-    r
+    (r, kept)
 }
 
 fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog) {
