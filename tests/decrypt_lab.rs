@@ -211,3 +211,30 @@ fn tls12_session_resumption() {
         assert_eq!(d.messages[0].from, tlslens::wire::Direction::Server);
     }
 }
+
+/// The lab certificate broken down in the ladder: key size, names, validity.
+#[test]
+fn certificate_fields_in_the_ladder() {
+    let r = probe_with("tls12", Openssl, |_| {});
+    let items = tlslens::wire::dissect::dissect(&r.wire);
+    let cert = items.iter().find(|d| d.name == "Certificate").unwrap();
+    let f = |n: &str| {
+        cert.fields
+            .iter()
+            .find(|f| f.name == n)
+            .unwrap_or_else(|| panic!("{n}: {:?}", cert.fields))
+            .value
+            .clone()
+    };
+    assert!(
+        f("subjectPublicKeyInfo").starts_with("RSA 2048-bit"),
+        "{}",
+        f("subjectPublicKeyInfo")
+    );
+    assert!(
+        f("subjectAltName").contains("localhost"),
+        "{}",
+        f("subjectAltName")
+    );
+    assert!(f("signatureAlgorithm").contains("WithRSAEncryption"));
+}

@@ -37,6 +37,7 @@ mod record;
 #[cfg(test)]
 pub(crate) mod tests;
 mod values;
+mod x509;
 
 use certificate::*;
 pub(crate) use cursor::{Ctx, Cur, Out, u24_at};

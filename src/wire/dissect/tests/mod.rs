@@ -286,3 +286,34 @@ fn standalone_server_key_exchange_guesses_shape() {
         assert!(d.fields.iter().all(|x| x.name != "unparsed"));
     }
 }
+
+#[test]
+fn certificate_fields_broken_down() {
+    let ds = dissect(&chunks(TLS12));
+    let cert = item(&ds, "Certificate");
+    let names: Vec<&str> = cert.fields.iter().map(|f| f.name.as_str()).collect();
+    for n in [
+        "tbsCertificate",
+        "version",
+        "serialNumber",
+        "issuer",
+        "validity",
+        "subject",
+        "subjectPublicKeyInfo",
+        "signatureAlgorithm",
+        "signatureValue",
+    ] {
+        assert!(names.contains(&n), "{n} in {names:?}");
+    }
+    assert_eq!(field(cert, "version").value, "v3");
+    assert!(
+        field(cert, "validity").value.contains(" – "),
+        "{}",
+        field(cert, "validity").value
+    );
+    assert!(field(cert, "subject").value.starts_with("CN="));
+    // Every field lies inside the message.
+    for f in &cert.fields {
+        assert!(f.start + f.len <= cert.raw.len(), "{f:?}");
+    }
+}
