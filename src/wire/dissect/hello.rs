@@ -93,6 +93,19 @@ pub(crate) fn walk_message(raw: &[u8], ctx: Ctx, o: &mut Out) -> Body {
             (Some(0x0303), _) | (_, 12 | 14 | 16) => "RFC 5246 §7.4",
             _ => "RFC 8446 §4",
         };
+        if ctx.record_version != 0 {
+            o.push(
+                0,
+                "record",
+                (0, 0),
+                format!("handshake (22), {}", version_value(ctx.record_version)),
+                "The record that carried this message: a 5-byte header (content type, \
+                 legacy record version, length) before it on the wire, not part of the \
+                 message or the transcript hash. A first ClientHello often says TLSv1.0 \
+                 here for old middleboxes.",
+                "RFC 5246 §6.2.1",
+            );
+        }
         o.push(
             0,
             "msg_type",

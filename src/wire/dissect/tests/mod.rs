@@ -205,7 +205,14 @@ fn tls12_server_key_exchange_and_flight() {
     );
     let cke = item(&ds, "ClientKeyExchange");
     assert_eq!(field(cke, "ecdh_Yc").value, "32 bytes");
-    assert!(item(&ds, "ServerHelloDone").fields.len() == 2);
+    // The carrying record's header, then msg_type and length.
+    let shd = item(&ds, "ServerHelloDone");
+    assert_eq!(shd.fields.len(), 3);
+    assert_eq!(
+        (shd.fields[0].name.as_str(), shd.fields[0].len),
+        ("record", 0)
+    );
+    assert!(shd.fields[0].value.starts_with("handshake (22), TLSv1.2"));
     let nst = item(&ds, "NewSessionTicket");
     assert_eq!(field(nst, "ticket_lifetime_hint").rfc, "RFC 5077 §3.3");
     // Client Finished is encrypted after the client's CCS.
