@@ -85,6 +85,11 @@ pub struct ProbeArgs {
     /// retries against the same target) and map the OpenSSL security levels.
     #[arg(long)]
     pub explain: bool,
+    /// Connect a second time, offering the session (TLS 1.2 session ID or ticket) or
+    /// the TLS 1.3 ticket the first connection received; the abbreviated handshake is
+    /// reported as `resumed`.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 #[derive(Args, Debug)]
@@ -107,7 +112,8 @@ fn write_keylog(path: &PathBuf, report: &crate::report::Report) -> Result<(), Us
             problem: format!("cannot write key log: {e}"),
         })?;
     for r in &report.results {
-        for line in &r.keylog {
+        let again = r.resumed.iter().flat_map(|x| x.keylog.iter());
+        for line in r.keylog.iter().chain(again) {
             let _ = writeln!(f, "{line}");
         }
     }
@@ -134,7 +140,8 @@ fn resolve(target: Option<&str>, opts: &ProfileArgs) -> Result<Resolved, UsageEr
 pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     let resolved = resolve(args.target.as_deref(), &args.opts)?;
     let backends = crate::backend::clients::found_only(&resolved.profile.backends);
-    let prep = crate::probe::prepare(resolved.profile)?;
+    let mut prep = crate::probe::prepare(resolved.profile)?;
+    prep.resume = args.resume;
     let mut report = crate::probe::run(&prep, &backends);
     if args.explain {
         crate::explain::explain_with_levels(
