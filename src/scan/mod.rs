@@ -14,6 +14,7 @@ mod groups;
 mod hellos;
 mod suites;
 
+use crate::cancel::Cancel;
 use crate::certinfo::CertInfo;
 use crate::iana;
 use crate::profile::Profile;
@@ -38,6 +39,9 @@ pub struct Options {
     pub max_connections: usize,
     /// Counts connections as they open, for a progress display.
     pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
+    /// Stops the scan (the TUI's Esc): no connection opens once it is set, and [`run`]
+    /// returns at once, dropping the connections under way.
+    pub cancel: Option<Cancel>,
 }
 
 impl Default for Options {
@@ -47,6 +51,7 @@ impl Default for Options {
             delay: Duration::ZERO,
             max_connections: 400,
             progress: None,
+            cancel: None,
         }
     }
 }
@@ -297,10 +302,34 @@ fn version_label(v: u16) -> String {
     }
 }
 
-/// Scan on a runtime of its own (the CLI's entry point for one target).
+/// Scan on a runtime of its own (the CLI's and the TUI's entry point for one target).
+/// Once `opts.cancel` is set it returns `Interrupted` within [`STOP_POLL`], and the
+/// runtime, dropped, closes every connection still open.
 pub fn run(p: &Profile, opts: &Options) -> std::io::Result<ScanReport> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    Ok(rt.block_on(scan(p, opts, None)))
+    let Some(cancel) = opts.cancel.clone() else {
+        return Ok(rt.block_on(scan(p, opts, None)));
+    };
+    rt.block_on(async {
+        tokio::select! {
+            r = scan(p, opts, None) => Ok(r),
+            () = stopped(&cancel) => Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "the scan was stopped",
+            )),
+        }
+    })
+}
+
+/// How often a cancellable scan looks at its flag (only while it runs).
+pub const STOP_POLL: Duration = Duration::from_millis(50);
+
+/// Resolves once `cancel` is set. [`Cancel`] is a plain flag shared with threads, so
+/// this polls it; connections check it too before they open (`conn::ask`).
+async fn stopped(cancel: &Cancel) {
+    while !cancel.is_cancelled() {
+        tokio::time::sleep(STOP_POLL).await;
+    }
 }
