@@ -65,12 +65,12 @@ impl Tap {
     }
 
     /// Every read and write after this must finish before `deadline`.
-    /// The handshake starts now and may take `secs` (the profile's timeout): every read
-    /// and write after the deadline fails. Returns the start (for the timing) and the
-    /// deadline (for what follows the handshake).
-    pub fn start_handshake(&mut self, secs: f64) -> (Instant, Instant) {
+    /// The handshake starts now and may take `timeout` (the profile's, bounded by
+    /// `net::timeout`): every read and write after the deadline fails. Returns the
+    /// start (for the timing) and the deadline (for what follows the handshake).
+    pub fn start_handshake(&mut self, timeout: Duration) -> (Instant, Instant) {
         let now = Instant::now();
-        let deadline = now + crate::net::timeout(secs);
+        let deadline = now + timeout;
         self.set_deadline(Some(deadline));
         (now, deadline)
     }

@@ -70,7 +70,7 @@ impl Backend for NativeTls {
                 return view;
             }
         };
-        let (started, deadline) = tap.start_handshake(p.handshake_timeout);
+        let (started, deadline) = tap.start_handshake(crate::net::timeout(p.handshake_timeout));
         let result = connector.connect(p.verify_name(), tap);
         view.handshake_time = started.elapsed();
         match result {

@@ -75,7 +75,7 @@ impl Backend for OpenSsl {
                 return view;
             }
         };
-        let (started, deadline) = tap.start_handshake(p.handshake_timeout);
+        let (started, deadline) = tap.start_handshake(crate::net::timeout(p.handshake_timeout));
         let result = ssl.connect(tap);
         view.handshake_time = started.elapsed();
         match result {

@@ -115,7 +115,7 @@ impl Backend for Rustls {
                 return view;
             }
         };
-        let (started, deadline) = tap.start_handshake(p.handshake_timeout);
+        let (started, deadline) = tap.start_handshake(crate::net::timeout(p.handshake_timeout));
         let mut result = Ok(());
         for _ in 0..MAX_ROUNDS {
             if !conn.is_handshaking() {
