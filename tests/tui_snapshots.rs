@@ -9,6 +9,7 @@ use tlslens::backend::BackendId;
 use tlslens::lab::Lab;
 use tlslens::profile::Field;
 use tlslens::report::BackendReport;
+use tlslens::scan::ScanReport;
 use tlslens::tui::app::{Action, App, Command, View};
 use tlslens::tui::render::render;
 use tlslens::tui::theme::Theme;
@@ -90,18 +91,46 @@ fn connect(app: &mut App, real: &str, action: Action) {
                 attempt,
                 mut prepared,
                 reports,
+                scan,
             } => {
                 prepared.profile.port = real_addr.port();
-                let explained =
-                    tlslens::explain::explain_attempt(&prepared, reports, &Default::default());
+                let explained = tlslens::explain::explain_attempt_knowing(
+                    &prepared,
+                    reports,
+                    scan.as_deref(),
+                    &Default::default(),
+                );
                 queue.extend(app.update(Action::Explained {
                     attempt,
                     explained: Box::new(explained),
                 }));
             }
+            Command::Scan { scan, mut prepared } => {
+                prepared.profile.port = real_addr.port();
+                let report = tlslens::scan::run(&prepared.profile, &Default::default()).unwrap();
+                let stacks =
+                    tlslens::explain::stacks::stacks(&prepared, &report, &Default::default());
+                queue.extend(app.update(Action::Scanned {
+                    scan,
+                    report: Box::new(scrub_scan(report, fixed_port)),
+                    stacks,
+                }));
+            }
             _ => {}
         }
     }
+}
+
+fn scrub_scan(mut r: ScanReport, port: u16) -> ScanReport {
+    r.target.port = port;
+    r.address = Some(format!("127.0.0.1:{port}"));
+    r.elapsed_ms = 30.0;
+    for c in &mut r.certificates {
+        c.not_before = "Jan  1 00:00:00 2026 GMT".into();
+        c.not_after = "Jan  1 00:00:00 2030 GMT".into();
+        c.sha256 = "AA:BB:…".into();
+    }
+    r
 }
 
 fn snap(app: &App, name: &str) {
@@ -432,4 +461,30 @@ fn the_explain_view_scrolls_within_its_text() {
     assert_ne!(rows(&app, 80, 24), bottom);
     app.update(Action::Home);
     assert_eq!(rows(&app, 80, 24), top);
+}
+
+#[test]
+fn scan_view_running_then_done_on_legacy() {
+    let mut app = app_on("legacy");
+    let cmds = app.update(Action::OpenScan);
+    assert!(matches!(cmds.as_slice(), [Command::Scan { .. }]));
+    snap(&app, "scan_running");
+    let mut app = app_on("legacy");
+    connect(&mut app, "legacy", Action::OpenScan);
+    let done = app.current_scan().and_then(|s| s.done()).expect("scanned");
+    assert_eq!(done.stacks.len(), 3, "each of our stacks against it");
+    snap(&app, "scan_legacy");
+}
+
+#[test]
+fn the_diagnosis_of_legacy_knows_the_scan() {
+    let mut app = app_on("legacy");
+    app.selected_backend = 1; // openssl
+    connect(&mut app, "legacy", Action::Connect);
+    app.update(Action::ShowView(View::Explain));
+    connect(&mut app, "legacy", Action::OpenScan);
+    assert_eq!(app.view, View::Explain);
+    let a = app.current().unwrap();
+    assert_eq!(a.scan_used, app.current_scan().map(|s| s.id));
+    snap(&app, "explain_with_scan");
 }

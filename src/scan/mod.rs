@@ -125,6 +125,51 @@ pub struct Checks {
     pub alpn: Option<String>,
 }
 
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "-",
+    }
+}
+
+impl Checks {
+    /// The checks in words, as both front ends print them: (label, line).
+    pub fn lines(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            (
+                "checks",
+                format!(
+                    "fallback SCSV {} · secure renegotiation {} · compression {} · heartbeat {} · Heartbleed {}",
+                    yes_no(self.fallback_scsv),
+                    yes_no(self.secure_renegotiation),
+                    yes_no(self.compression),
+                    yes_no(self.heartbeat),
+                    match self.heartbleed {
+                        Some(false) => "no",
+                        Some(true) => "VULNERABLE",
+                        None => "-",
+                    }
+                ),
+            ),
+            (
+                "extensions",
+                format!(
+                    "extended master secret {} · encrypt-then-MAC {} · session ticket {} · OCSP stapling {}",
+                    yes_no(self.extended_master_secret),
+                    yes_no(self.encrypt_then_mac),
+                    yes_no(self.session_ticket),
+                    yes_no(self.ocsp_stapling)
+                ),
+            ),
+        ];
+        if let Some(a) = &self.alpn {
+            out.push(("ALPN", crate::text::sanitize(a, 64)));
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct SniCheck {
     /// "same", or what the server did instead.

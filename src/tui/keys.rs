@@ -57,6 +57,8 @@ fn command(app: &App, k: KeyEvent, ctrl: bool) -> Option<Action> {
         (KeyCode::Char('y'), false) if app.view == View::Code => Action::Yank,
         (KeyCode::Char('w'), false) if app.view == View::Code => Action::WriteCode,
         (KeyCode::Char('f'), false) => Action::Fix,
+        (KeyCode::Char('S'), false) => Action::OpenScan,
+        (KeyCode::Char('r'), false) if app.view == View::Scan => Action::Rescan,
         (KeyCode::Char('?'), _) => Action::ToggleHelp,
         (KeyCode::Tab, _) => Action::FocusNext,
         (KeyCode::BackTab, _) => Action::FocusPrev,
