@@ -7,7 +7,7 @@ use super::{SPINNER, block, centered, para};
 use crate::diagnose::Severity;
 use crate::diagnose::Suggestion;
 use crate::diagnose::levels::{LEVELS, highest_working};
-use crate::tui::app::{App, Explanation, Pane};
+use crate::tui::app::{App, Explanation, Pane, ScanStatus};
 use crate::tui::theme::{Role, Theme};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -184,7 +184,17 @@ fn scan_line(lines: &mut Vec<Line>, app: &App) {
                 ),
             ])
         }
-        _ => return,
+        Some(s) => Line::from(Span::styled(
+            match &s.status {
+                ScanStatus::Failed(why) => format!(
+                    "the scan failed: {}: S scans again",
+                    crate::text::sanitize(why, 200)
+                ),
+                _ => "the scan was stopped: S scans again".into(),
+            },
+            t.get(Role::Muted),
+        )),
+        None => return,
     };
     lines.push(line);
     lines.push(Line::default());

@@ -64,7 +64,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
 pub fn progress_line<'a>(app: &App, s: &Scan) -> Line<'a> {
     Line::from(Span::styled(
         format!(
-            "{} scanning what the server accepts… {} connections (Esc stops)",
+            "{} scanning what the server accepts, then our stacks against it… {} connections (Esc stops)",
             SPINNER[app.spinner % SPINNER.len()],
             s.connections()
         ),
