@@ -372,3 +372,20 @@ fn cancelling_stops_a_scan_waiting_on_a_silent_server() {
     // A hang guard, not a benchmark: the timeouts alone would take minutes.
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
 }
+
+#[test]
+fn cancelled_stacks_do_not_wait_for_a_silent_server() {
+    let mut p = lab().profile("silent").unwrap();
+    p.handshake_timeout = 1.0;
+    let report = tlslens::scan::run(&p, &Options::default()).unwrap();
+    // Without the cancel, each stack would wait out this deadline.
+    p.handshake_timeout = 60.0;
+    let prep = tlslens::probe::prepare(p).unwrap();
+    let cancel = tlslens::cancel::Cancel::new();
+    cancel.cancel();
+    let started = std::time::Instant::now();
+    let stacks = tlslens::explain::stacks::stacks(&prep, &report, &cancel);
+    assert!(stacks.iter().all(|s| !s.ok), "{stacks:?}");
+    // A hang guard, not a benchmark.
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
