@@ -209,3 +209,25 @@ fn the_diagnosis_of_a_failed_attempt_runs_again_with_the_scan() {
         [Command::Explain { scan: Some(_), .. }]
     ));
 }
+
+#[test]
+fn esc_outside_the_scan_view_stops_the_attempt_and_the_scan() {
+    let mut app = app();
+    start(&mut app);
+    app.update(Action::ShowView(View::Session));
+    app.update(Action::Connect);
+    assert!(app.running());
+    let cmds = app.update(Action::Cancel);
+    assert_eq!(
+        cmds.iter()
+            .filter(|c| matches!(c, Command::Cancel(_)))
+            .count(),
+        2
+    );
+    assert!(!app.running());
+    assert!(matches!(status(&app), Some(ScanStatus::Stopped)));
+    assert_eq!(
+        app.status.as_deref(),
+        Some("attempt cancelled, scan stopped")
+    );
+}

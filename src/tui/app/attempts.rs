@@ -68,7 +68,11 @@ impl App {
         }
         let scan = self.stop_scan();
         if let Some(c) = scan.clone() {
-            self.status = Some("scan stopped (r in the scan view scans again)".into());
+            self.status = Some(if cmds.is_empty() {
+                "scan stopped (r in the scan view scans again)".into()
+            } else {
+                "attempt cancelled, scan stopped".into()
+            });
             cmds.push(c);
         }
         if !(self.view == View::Scan && scan.is_some()) {
