@@ -334,3 +334,58 @@ fn json_contract_and_fleet_lines() {
     want.sort();
     assert_eq!(got, want);
 }
+
+#[test]
+fn a_cancelled_scan_opens_nothing_and_returns_interrupted() {
+    let cancel = tlslens::cancel::Cancel::new();
+    cancel.cancel();
+    let progress = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let opts = Options {
+        progress: Some(progress.clone()),
+        cancel: Some(cancel),
+        ..Options::default()
+    };
+    let p = lab().profile("legacy").unwrap();
+    let err = tlslens::scan::run(&p, &opts).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::Interrupted);
+    assert_eq!(progress.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+#[test]
+fn cancelling_stops_a_scan_waiting_on_a_silent_server() {
+    let cancel = tlslens::cancel::Cancel::new();
+    let opts = Options {
+        cancel: Some(cancel.clone()),
+        ..Options::default()
+    };
+    let mut p = lab().profile("silent").unwrap();
+    // Without the cancel, every hello waits out this deadline.
+    p.handshake_timeout = 60.0;
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        cancel.cancel();
+    });
+    let started = std::time::Instant::now();
+    let err = tlslens::scan::run(&p, &opts).unwrap_err();
+    stopper.join().unwrap();
+    assert_eq!(err.kind(), std::io::ErrorKind::Interrupted);
+    // A hang guard, not a benchmark: the timeouts alone would take minutes.
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+#[test]
+fn cancelled_stacks_do_not_wait_for_a_silent_server() {
+    let mut p = lab().profile("silent").unwrap();
+    p.handshake_timeout = 1.0;
+    let report = tlslens::scan::run(&p, &Options::default()).unwrap();
+    // Without the cancel, each stack would wait out this deadline.
+    p.handshake_timeout = 60.0;
+    let prep = tlslens::probe::prepare(p).unwrap();
+    let cancel = tlslens::cancel::Cancel::new();
+    cancel.cancel();
+    let started = std::time::Instant::now();
+    let stacks = tlslens::explain::stacks::stacks(&prep, &report, &cancel);
+    assert!(stacks.iter().all(|s| !s.ok), "{stacks:?}");
+    // A hang guard, not a benchmark.
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}

@@ -149,6 +149,34 @@ fn escape_cancels_a_silent_server() {
     t.wait_for(&["TLSLENS-EXIT=0"]);
 }
 
+/// `S` scans the legacy server: the matrix with openssl's marks, then Esc on a scan of
+/// a silent server stops it at once and `q` still exits cleanly.
+#[test]
+fn scan_view_and_stopping_a_scan() {
+    let t = tmux("scan");
+    start(&t, "lab:legacy --timeout 60", &std::env::temp_dir());
+    t.wait_for(&["lab:legacy", "Enter to connect"]);
+    t.keys("S");
+    t.wait_for(&[
+        "N O R:",
+        "TLSv1.0  yes",
+        "· O ·  TLS_RSA_WITH_AES_128_CBC_SHA",
+    ]);
+    t.keys("q");
+    t.wait_for(&["TLSLENS-EXIT=0"]);
+
+    // A silent server: every hello would wait for its 60 s deadline.
+    let t = tmux("scan-stop");
+    start(&t, "lab:silent --timeout 60", &std::env::temp_dir());
+    t.wait_for(&["lab:silent", "Enter to connect"]);
+    t.keys("S");
+    t.wait_for(&["scanning what the server accepts"]);
+    t.keys("Escape");
+    t.wait_for(&["scan stopped", "the scan was stopped: r scans again"]);
+    t.keys("q");
+    t.wait_for(&["TLSLENS-EXIT=0"]);
+}
+
 #[test]
 fn legacy_server_walkthrough_in_tmux() {
     if Command::new("tmux").arg("-V").output().is_err() {

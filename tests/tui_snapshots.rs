@@ -9,6 +9,7 @@ use tlslens::backend::BackendId;
 use tlslens::lab::Lab;
 use tlslens::profile::Field;
 use tlslens::report::BackendReport;
+use tlslens::scan::ScanReport;
 use tlslens::tui::app::{Action, App, Command, View};
 use tlslens::tui::render::render;
 use tlslens::tui::theme::Theme;
@@ -24,11 +25,6 @@ fn scrub(mut r: BackendReport, port: u16) -> BackendReport {
     r.timing_ms.connect = Some(0.1);
     r.timing_ms.handshake = Some(1.0);
     r.address = Some(format!("127.0.0.1:{port}"));
-    // A reused connector may resume (a PSK extension more): fingerprints vary by run.
-    if let Some(f) = &mut r.fingerprint {
-        f.ja4 = format!("scrubbed-{}", r.backend);
-        f.ja3_hash = format!("scrubbed-{}", r.backend);
-    }
     for c in &mut r.certificates {
         c.not_before = "Jan  1 00:00:00 2026 GMT".into();
         c.not_after = if c.expired {
@@ -95,18 +91,46 @@ fn connect(app: &mut App, real: &str, action: Action) {
                 attempt,
                 mut prepared,
                 reports,
+                scan,
             } => {
                 prepared.profile.port = real_addr.port();
-                let explained =
-                    tlslens::explain::explain_attempt(&prepared, reports, &Default::default());
+                let explained = tlslens::explain::explain_attempt_knowing(
+                    &prepared,
+                    reports,
+                    scan.as_deref(),
+                    &Default::default(),
+                );
                 queue.extend(app.update(Action::Explained {
                     attempt,
                     explained: Box::new(explained),
                 }));
             }
+            Command::Scan { scan, mut prepared } => {
+                prepared.profile.port = real_addr.port();
+                let report = tlslens::scan::run(&prepared.profile, &Default::default()).unwrap();
+                let stacks =
+                    tlslens::explain::stacks::stacks(&prepared, &report, &Default::default());
+                queue.extend(app.update(Action::Scanned {
+                    scan,
+                    report: Box::new(scrub_scan(report, fixed_port)),
+                    stacks,
+                }));
+            }
             _ => {}
         }
     }
+}
+
+fn scrub_scan(mut r: ScanReport, port: u16) -> ScanReport {
+    r.target.port = port;
+    r.address = Some(format!("127.0.0.1:{port}"));
+    r.elapsed_ms = 30.0;
+    for c in &mut r.certificates {
+        c.not_before = "Jan  1 00:00:00 2026 GMT".into();
+        c.not_after = "Jan  1 00:00:00 2030 GMT".into();
+        c.sha256 = "AA:BB:…".into();
+    }
+    r
 }
 
 fn snap(app: &App, name: &str) {
@@ -136,21 +160,6 @@ fn session_success() {
     connect(&mut app, "tls12", Action::Connect);
     assert!(app.current().unwrap().reports().iter().all(|r| r.ok));
     snap(&app, "session_success");
-}
-
-/// A certificate name with a terminal escape and a bidi override shows them escaped.
-#[test]
-fn session_shows_peer_escapes_escaped() {
-    let mut app = app_on("evil-name");
-    app.selected_backend = 1; // openssl
-    connect(&mut app, "evil-name", Action::Connect);
-    let screen = rows(&app, 160, 48).join("\n");
-    assert!(
-        screen.contains(r"evil\x1b[31mred\u{202e}txt.exe"),
-        "{screen}"
-    );
-    assert!(!screen.contains('\x1b') && !screen.contains('\u{202e}'));
-    snap(&app, "session_peer_escapes");
 }
 
 #[test]
@@ -454,143 +463,28 @@ fn the_explain_view_scrolls_within_its_text() {
     assert_eq!(rows(&app, 80, 24), top);
 }
 
-/// Hex runs of 16+ digits (keys, secrets, hashes, nonces) differ per run: keep their
-/// length, hide their digits.
-fn scrub_hex(s: &str) -> String {
-    let mut out = String::new();
-    let mut run = String::new();
-    for c in s.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_hexdigit() && !c.is_ascii_uppercase() {
-            run.push(c);
-            continue;
-        }
-        if run.len() >= 16 {
-            out.extend(std::iter::repeat_n('·', run.len()));
-        } else {
-            out.push_str(&run);
-        }
-        run.clear();
-        out.push(c);
-    }
-    out.pop();
-    out
-}
-
-/// Replace every per-run byte of the ladder (raw bytes, hex values) by fixed ones.
-fn scrub_ladder(app: &mut App) {
-    for a in &mut app.attempts {
-        for (_, d) in &mut a.derived {
-            for it in &mut d.ladder {
-                for (i, b) in it.raw.iter_mut().enumerate() {
-                    *b = i as u8;
-                }
-                for f in &mut it.fields {
-                    f.value = scrub_hex(&f.value);
-                    f.meaning = scrub_hex(&f.meaning);
-                }
-            }
-        }
-    }
-}
-
-/// TLS 1.1 (the case tlslens was born from), decrypted: the key schedule item with
-/// its PRF steps, and the client Finished with its check.
 #[test]
-fn ladder_tls11_key_schedule_and_finished() {
+fn scan_view_running_then_done_on_legacy() {
     let mut app = app_on("legacy");
-    app.form.set(Field::Seclevel, "0");
-    app.form.set(Field::MinTls, "1.0");
+    let cmds = app.update(Action::OpenScan);
+    assert!(matches!(cmds.as_slice(), [Command::Scan { .. }]));
+    snap(&app, "scan_running");
+    let mut app = app_on("legacy");
+    connect(&mut app, "legacy", Action::OpenScan);
+    let done = app.current_scan().and_then(|s| s.done()).expect("scanned");
+    assert_eq!(done.stacks.len(), 3, "each of our stacks against it");
+    snap(&app, "scan_legacy");
+}
+
+#[test]
+fn the_diagnosis_of_legacy_knows_the_scan() {
+    let mut app = app_on("legacy");
     app.selected_backend = 1; // openssl
     connect(&mut app, "legacy", Action::Connect);
-    app.update(Action::ShowView(View::Ladder));
-    let items = app.ladder_items();
-    let names: Vec<&str> = items.iter().map(|d| d.name.as_str()).collect();
-    let ks = names
-        .iter()
-        .position(|n| *n == "KeySchedule")
-        .expect("key schedule");
-    assert_eq!(
-        names.iter().filter(|n| **n == "Finished").count(),
-        2,
-        "{names:?}"
-    );
-    let steps: Vec<&str> = items[ks]
-        .fields
-        .iter()
-        .filter(|f| f.depth == 0)
-        .map(|f| f.name.as_str())
-        .collect();
-    for s in [
-        "pre_master_secret",
-        "master_secret",
-        "key_block",
-        "client_write_key",
-        "client Finished",
-        "server Finished",
-    ] {
-        assert!(steps.contains(&s), "{steps:?}");
-    }
-    scrub_ladder(&mut app);
-    for _ in 0..ks {
-        app.update(Action::Down);
-    }
-    app.update(Action::FocusNext);
-    // The key_block step: its formula and RFC section under it.
-    let kb = items[ks]
-        .fields
-        .iter()
-        .position(|f| f.name == "key_block")
-        .unwrap();
-    for _ in 0..kb {
-        app.update(Action::Down);
-    }
-    snap(&app, "ladder_tls11_key_schedule");
-    // The client's Finished: verify_data and the check against the PRF.
-    let fin = names.iter().position(|n| *n == "Finished").unwrap();
-    let check = items[fin]
-        .fields
-        .iter()
-        .position(|f| f.name == "check")
-        .expect("check field");
-    assert!(
-        items[fin].fields[check].value.starts_with('✓'),
-        "{:?}",
-        items[fin].fields[check]
-    );
-    app.update(Action::FocusPrev);
-    app.update(Action::Home);
-    for _ in 0..fin {
-        app.update(Action::Down);
-    }
-    app.update(Action::FocusNext);
-    for _ in 0..check {
-        app.update(Action::Down);
-    }
-    snap(&app, "ladder_tls11_finished");
-}
-
-/// `r`: two connections, the second resuming the first's session; the ladder shows
-/// the full handshake, a divider, and the abbreviated one.
-#[test]
-fn ladder_after_resume() {
-    let mut app = app_on("tls12");
-    app.selected_backend = 1; // openssl
-    connect(&mut app, "tls12", Action::Resume);
-    app.update(Action::ShowView(View::Ladder));
-    let names: Vec<String> = app.ladder_items().into_iter().map(|d| d.name).collect();
-    let div = names
-        .iter()
-        .position(|n| n == tlslens::tui::app::RESUMED)
-        .unwrap_or_else(|| panic!("{names:?}"));
-    let second: Vec<&str> = names[div + 1..].iter().map(String::as_str).collect();
-    assert!(
-        second.starts_with(&["ClientHello", "ServerHello"]),
-        "{second:?}"
-    );
-    assert!(!second.contains(&"Certificate"), "{second:?}");
-    scrub_ladder(&mut app);
-    for _ in 0..div {
-        app.update(Action::Down);
-    }
-    snap(&app, "ladder_resumed");
+    app.update(Action::ShowView(View::Explain));
+    connect(&mut app, "legacy", Action::OpenScan);
+    assert_eq!(app.view, View::Explain);
+    let a = app.current().unwrap();
+    assert_eq!(a.scan_used, app.current_scan().map(|s| s.id));
+    snap(&app, "explain_with_scan");
 }

@@ -3,6 +3,9 @@
 //! that change nothing do not redraw, file results come back as actions. Fake reports
 //! where the network does not matter; the lab where it does.
 
+mod common;
+
+use common::{app, entry, explained, finish_probes};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::OnceLock;
@@ -10,11 +13,10 @@ use std::sync::mpsc;
 use std::time::Duration;
 use tlslens::backend::BackendId;
 use tlslens::lab::Lab;
-use tlslens::probe::{Prepared, internal_failure};
 use tlslens::profile::Profile;
 use tlslens::tui::app::{
-    Action, App, Command, Confirm, Contents, Explained, Explanation, FileWrite, LabEntry, Mode,
-    Pane, PromptKind, View, WriteOutcome,
+    Action, App, Command, Confirm, Contents, Explanation, FileWrite, Mode, Pane, PromptKind, View,
+    WriteOutcome,
 };
 use tlslens::tui::render::render;
 use tlslens::tui::theme::Theme;
@@ -22,49 +24,6 @@ use tlslens::tui::theme::Theme;
 fn lab() -> &'static Lab {
     static LAB: OnceLock<Lab> = OnceLock::new();
     LAB.get_or_init(|| Lab::start().expect("lab starts"))
-}
-
-fn entry(name: &str, port: u16) -> LabEntry {
-    LabEntry {
-        name: name.into(),
-        summary: format!("{name}: what it is"),
-        teaches: format!("{name}: what it teaches"),
-        profile: Profile {
-            host: "127.0.0.1".into(),
-            port,
-            ..Profile::default()
-        },
-    }
-}
-
-/// An app on fake lab entries (nothing listens: results are fed by hand).
-fn app() -> App {
-    let entries = vec![entry("one", 1), entry("two", 2)];
-    let p = entries[0].profile.clone();
-    App::new(entries, p, &BackendId::ALL, Theme::dark())
-}
-
-fn failed(prepared: &Prepared, b: BackendId) -> Box<tlslens::report::BackendReport> {
-    Box::new(internal_failure(prepared, b, "fake".into()))
-}
-
-/// Answer every probe of `cmds` with a failure; return what that started.
-fn finish_probes(app: &mut App, cmds: Vec<Command>) -> Vec<Command> {
-    let mut out = Vec::new();
-    for c in cmds {
-        if let Command::Probe {
-            attempt,
-            prepared,
-            backend,
-        } = c
-        {
-            out.extend(app.update(Action::ProbeDone {
-                attempt,
-                report: failed(&prepared, backend),
-            }));
-        }
-    }
-    out
 }
 
 /// Connect and finish every probe: the attempt is now searching for its diagnosis.
@@ -76,16 +35,6 @@ fn searching(app: &mut App) -> usize {
     };
     assert!(app.current().unwrap().searching());
     *attempt
-}
-
-fn explained(attempt: usize) -> Action {
-    Action::Explained {
-        attempt,
-        explained: Box::new(Explained {
-            findings: Vec::new(),
-            levels: Vec::new(),
-        }),
-    }
 }
 
 fn is_done(app: &App) -> bool {

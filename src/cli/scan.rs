@@ -74,6 +74,7 @@ pub fn scan(args: &ScanArgs) -> Result<ExitCode, UsageError> {
         delay: Duration::from_millis(args.delay),
         max_connections: args.max_connections.max(1),
         progress: Some(progress.clone()),
+        cancel: None,
     };
     if let Some(file) = &args.targets {
         return fleet(args, file, shard, opts);

@@ -5,14 +5,6 @@ use crate::scan::ScanReport;
 use crate::text::sanitize;
 use std::fmt::Write as _;
 
-fn yes_no(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "-",
-    }
-}
-
 pub fn render(r: &ScanReport) -> String {
     let mut o = String::new();
     let sni = r
@@ -97,30 +89,8 @@ pub fn render(r: &ScanReport) -> String {
             c.not_after
         );
     }
-    let k = &r.checks;
-    let _ = writeln!(
-        o,
-        "  checks             fallback SCSV {} · secure renegotiation {} · compression {} · heartbeat {} · Heartbleed {}",
-        yes_no(k.fallback_scsv),
-        yes_no(k.secure_renegotiation),
-        yes_no(k.compression),
-        yes_no(k.heartbeat),
-        match k.heartbleed {
-            Some(false) => "no",
-            Some(true) => "VULNERABLE",
-            None => "-",
-        }
-    );
-    let _ = writeln!(
-        o,
-        "  extensions         extended master secret {} · encrypt-then-MAC {} · session ticket {} · OCSP stapling {}",
-        yes_no(k.extended_master_secret),
-        yes_no(k.encrypt_then_mac),
-        yes_no(k.session_ticket),
-        yes_no(k.ocsp_stapling)
-    );
-    if let Some(a) = &k.alpn {
-        let _ = writeln!(o, "  ALPN               {}", sanitize(a, 64));
+    for (label, line) in r.checks.lines() {
+        let _ = writeln!(o, "  {label:<18} {line}");
     }
     if let Some(s) = &r.sni {
         let _ = writeln!(

@@ -31,9 +31,10 @@ pub struct StackUse {
 }
 
 /// Probe every stack with the profile, explain the failures (bounded), and set what
-/// each offers against what the scan found.
+/// each offers against what the scan found. Once `cancel` is set the probes and the
+/// search stop at once (the TUI's Esc).
 pub fn stacks(prep: &Prepared, scan: &ScanReport, cancel: &Cancel) -> Vec<StackUse> {
-    let mut report = crate::probe::run(prep, &BackendId::ALL);
+    let mut report = crate::probe::run_cancellable(prep, &BackendId::ALL, cancel);
     super::search::explain_knowing(
         prep,
         &mut report,

@@ -67,7 +67,10 @@ const PREFERRED: [u16; 2] = [0xc02f, 0x009c];
 pub(crate) fn serve(how: Hostile, leaf: &[u8], mut s: TcpStream) {
     let started = Instant::now();
     if how == Hostile::Close(At::Accept) {
-        return;
+        // FIN at once, then read and drop until the client goes: closing with its
+        // hello unread would turn the FIN into a reset, racing the client's read.
+        let _ = s.shutdown(std::net::Shutdown::Write);
+        return hold(&mut s, started);
     }
     if how == Hostile::Reset(At::Accept) {
         return reset(s);

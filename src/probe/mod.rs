@@ -59,13 +59,17 @@ use resume::Kept;
 
 /// Run every backend (in parallel, one connection each) and assemble the report.
 pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
+    run_cancellable(prep, backends, &Cancel::new())
+}
+
+/// [`run`], stopped at once (its sockets shut) when `cancel` is set.
+pub fn run_cancellable(prep: &Prepared, backends: &[BackendId], cancel: &Cancel) -> Report {
     let addrs = net::resolve(&prep.profile.host, prep.profile.port);
-    let cancel = Cancel::new();
     let results = std::thread::scope(|s| {
         let handles: Vec<_> = backends
             .iter()
             .map(|b| {
-                let (addrs, cancel) = (&addrs, &cancel);
+                let addrs = &addrs;
                 s.spawn(move || probe_one(prep, addrs, *b, cancel))
             })
             .collect();

@@ -104,6 +104,7 @@ pub struct Limits {
     pub connect_timeout: Duration,
     pub answer_timeout: Duration,
     progress: Option<Arc<AtomicUsize>>,
+    cancel: Option<crate::cancel::Cancel>,
 }
 
 impl Limits {
@@ -116,7 +117,17 @@ impl Limits {
             connect_timeout: connect,
             answer_timeout: answer,
             progress: opts.progress.clone(),
+            cancel: opts.cancel.clone(),
         })
+    }
+}
+
+impl Limits {
+    /// The scan was cancelled.
+    pub fn stopped(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(crate::cancel::Cancel::is_cancelled)
     }
 }
 
@@ -125,6 +136,10 @@ pub async fn ask(limits: &Limits, addr: SocketAddr, spec: &ClientHelloSpec, need
     let Ok(_slot) = limits.slots.acquire().await else {
         return Answer::NoConnection("the scan was stopped".into());
     };
+    // Checked after the wait for a slot: a stopped scan opens nothing more.
+    if limits.stopped() {
+        return Answer::NoConnection("the scan was stopped".into());
+    }
     if limits.opened.fetch_add(1, Ordering::SeqCst) >= limits.max {
         limits.opened.fetch_sub(1, Ordering::SeqCst);
         return Answer::NoConnection(format!("the cap of {} connections was reached", limits.max));

@@ -14,6 +14,7 @@ mod groups;
 mod hellos;
 mod suites;
 
+use crate::cancel::Cancel;
 use crate::certinfo::CertInfo;
 use crate::iana;
 use crate::profile::Profile;
@@ -38,6 +39,9 @@ pub struct Options {
     pub max_connections: usize,
     /// Counts connections as they open, for a progress display.
     pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
+    /// Stops the scan (the TUI's Esc): no connection opens once it is set, and [`run`]
+    /// returns at once, dropping the connections under way.
+    pub cancel: Option<Cancel>,
 }
 
 impl Default for Options {
@@ -47,6 +51,7 @@ impl Default for Options {
             delay: Duration::ZERO,
             max_connections: 400,
             progress: None,
+            cancel: None,
         }
     }
 }
@@ -118,6 +123,51 @@ pub struct Checks {
     pub ocsp_stapling: Option<bool>,
     /// The protocol the server chose from `--alpn` (TLS ≤ 1.2 ServerHello).
     pub alpn: Option<String>,
+}
+
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "-",
+    }
+}
+
+impl Checks {
+    /// The checks in words, as both front ends print them: (label, line).
+    pub fn lines(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            (
+                "checks",
+                format!(
+                    "fallback SCSV {} · secure renegotiation {} · compression {} · heartbeat {} · Heartbleed {}",
+                    yes_no(self.fallback_scsv),
+                    yes_no(self.secure_renegotiation),
+                    yes_no(self.compression),
+                    yes_no(self.heartbeat),
+                    match self.heartbleed {
+                        Some(false) => "no",
+                        Some(true) => "VULNERABLE",
+                        None => "-",
+                    }
+                ),
+            ),
+            (
+                "extensions",
+                format!(
+                    "extended master secret {} · encrypt-then-MAC {} · session ticket {} · OCSP stapling {}",
+                    yes_no(self.extended_master_secret),
+                    yes_no(self.encrypt_then_mac),
+                    yes_no(self.session_ticket),
+                    yes_no(self.ocsp_stapling)
+                ),
+            ),
+        ];
+        if let Some(a) = &self.alpn {
+            out.push(("ALPN", crate::text::sanitize(a, 64)));
+        }
+        out
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -297,10 +347,34 @@ fn version_label(v: u16) -> String {
     }
 }
 
-/// Scan on a runtime of its own (the CLI's entry point for one target).
+/// Scan on a runtime of its own (the CLI's and the TUI's entry point for one target).
+/// Once `opts.cancel` is set it returns `Interrupted` within [`STOP_POLL`], and the
+/// runtime, dropped, closes every connection still open.
 pub fn run(p: &Profile, opts: &Options) -> std::io::Result<ScanReport> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    Ok(rt.block_on(scan(p, opts, None)))
+    let Some(cancel) = opts.cancel.clone() else {
+        return Ok(rt.block_on(scan(p, opts, None)));
+    };
+    rt.block_on(async {
+        tokio::select! {
+            r = scan(p, opts, None) => Ok(r),
+            () = stopped(&cancel) => Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "the scan was stopped",
+            )),
+        }
+    })
+}
+
+/// How often a cancellable scan looks at its flag (only while it runs).
+pub const STOP_POLL: Duration = Duration::from_millis(50);
+
+/// Resolves once `cancel` is set. [`Cancel`] is a plain flag shared with threads, so
+/// this polls it; connections check it too before they open (`conn::ask`).
+async fn stopped(cancel: &Cancel) {
+    while !cancel.is_cancelled() {
+        tokio::time::sleep(STOP_POLL).await;
+    }
 }

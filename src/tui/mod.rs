@@ -205,6 +205,9 @@ pub fn run(
     for a in &app.attempts {
         a.cancel.cancel();
     }
+    if let Some(s) = &app.scan {
+        s.cancel.cancel();
+    }
     ratatui::restore();
     drop(lab);
     result.map_err(|e| UsageError::Other(format!("terminal: {e}")))?;

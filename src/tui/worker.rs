@@ -9,6 +9,7 @@ use crate::backend::BackendId;
 use crate::cancel::Cancel;
 use crate::probe::Prepared;
 use crate::report::BackendReport;
+use crate::scan::ScanReport;
 use std::cell::RefCell;
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
@@ -107,6 +108,7 @@ pub fn spawn_explain<E: From<Action> + Send + 'static>(
     attempt: usize,
     prepared: Box<Prepared>,
     reports: Vec<BackendReport>,
+    scan: Option<Box<ScanReport>>,
     cancel: Cancel,
     tx: Sender<E>,
 ) {
@@ -119,14 +121,68 @@ pub fn spawn_explain<E: From<Action> + Send + 'static>(
     spawn(
         "explain",
         move || {
-            let action =
-                match guarded(|| crate::explain::explain_attempt(&prepared, reports, &cancel)) {
-                    Ok(e) => Action::Explained {
-                        attempt,
-                        explained: Box::new(e),
-                    },
-                    Err(why) => Action::ExplainFailed { attempt, why },
+            let explained = guarded(|| {
+                crate::explain::explain_attempt_knowing(
+                    &prepared,
+                    reports,
+                    scan.as_deref(),
+                    &cancel,
+                )
+            });
+            let action = match explained {
+                Ok(e) => Action::Explained {
+                    attempt,
+                    explained: Box::new(e),
+                },
+                Err(why) => Action::ExplainFailed { attempt, why },
+            };
+            let _ = tx.send(action.into());
+        },
+        on_fail,
+    );
+}
+
+/// A scan on a worker thread (on its own tokio runtime), then each of our stacks
+/// against what it found; sends [`Action::Scanned`], or [`Action::ScanFailed`] if it
+/// was stopped, could not run or panicked. Once `cancel` is set the scan returns at
+/// once and the stacks are not probed.
+pub fn spawn_scan<E: From<Action> + Send + 'static>(
+    scan: usize,
+    prepared: Box<Prepared>,
+    opts: crate::scan::Options,
+    cancel: Cancel,
+    tx: Sender<E>,
+) {
+    let on_fail = {
+        let tx = tx.clone();
+        move |why: String| {
+            let _ = tx.send(Action::ScanFailed { scan, why }.into());
+        }
+    };
+    spawn(
+        "scan",
+        move || {
+            let work = || -> Result<Action, String> {
+                let report =
+                    crate::scan::run(&prepared.profile, &opts).map_err(|e| e.to_string())?;
+                if cancel.is_cancelled() {
+                    return Err("the scan was stopped".into());
+                }
+                let stacks = if report.error.is_none() {
+                    crate::explain::stacks::stacks(&prepared, &report, &cancel)
+                } else {
+                    Vec::new()
                 };
+                Ok(Action::Scanned {
+                    scan,
+                    report: Box::new(report),
+                    stacks,
+                })
+            };
+            let action = match guarded(work).and_then(|r| r) {
+                Ok(a) => a,
+                Err(why) => Action::ScanFailed { scan, why },
+            };
             let _ = tx.send(action.into());
         },
         on_fail,
@@ -180,12 +236,24 @@ pub fn execute<E: From<Action> + Send + 'static>(cmd: Command, tx: &Sender<E>, a
             attempt,
             prepared,
             reports,
+            scan,
         } => {
             let cancel = app
                 .attempt(attempt)
                 .map(|a| a.cancel.clone())
                 .unwrap_or_default();
-            spawn_explain(attempt, prepared, reports, cancel, tx.clone());
+            spawn_explain(attempt, prepared, reports, scan, cancel, tx.clone());
+        }
+        Command::Scan { scan, prepared } => {
+            let Some(s) = app.scan.as_ref().filter(|s| s.id == scan) else {
+                return;
+            };
+            let opts = crate::scan::Options {
+                progress: Some(s.progress.clone()),
+                cancel: Some(s.cancel.clone()),
+                ..crate::scan::Options::default()
+            };
+            spawn_scan(scan, prepared, opts, s.cancel.clone(), tx.clone());
         }
         Command::Cancel(c) => c.cancel(),
         Command::Clipboard(text) => {

@@ -64,6 +64,8 @@ pub struct Attempt {
     /// The attempt whose results stay on screen while this one connects (same target).
     pub follows: Option<usize>,
     pub derived: Vec<(BackendId, Derived)>,
+    /// The scan its diagnosis knew, if any.
+    pub scan_used: Option<usize>,
 }
 
 impl Attempt {
@@ -78,6 +80,7 @@ impl Attempt {
             cancel: Cancel::new(),
             follows: None,
             derived: Vec::new(),
+            scan_used: None,
         }
     }
 

@@ -64,13 +64,26 @@ impl App {
     }
 
     /// Esc: stop the attempt on screen (probes and search), and go back to the session.
+    /// In the scan view, Esc stops a running scan and stays; elsewhere it stops the
+    /// scan too.
     pub(super) fn cancel_current(&mut self) -> Vec<Command> {
         let mut cmds = Vec::new();
         if let Some(c) = self.attempts.last_mut().and_then(Attempt::stop) {
             self.status = Some("attempt cancelled".into());
             cmds.push(Command::Cancel(c));
         }
-        self.view = View::Session;
+        let scan = self.stop_scan();
+        if let Some(c) = scan.clone() {
+            self.status = Some(if cmds.is_empty() {
+                "scan stopped (r in the scan view scans again)".into()
+            } else {
+                "attempt cancelled, scan stopped".into()
+            });
+            cmds.push(c);
+        }
+        if !(self.view == View::Scan && scan.is_some()) {
+            self.view = View::Session;
+        }
         cmds
     }
 
@@ -80,6 +93,10 @@ impl App {
         if let Some(c) = self.attempts.last_mut().and_then(Attempt::stop) {
             self.pending.push(Command::Cancel(c));
         }
+        if let Some(c) = self.stop_scan() {
+            self.pending.push(c);
+        }
+        self.scan_view = Default::default();
         self.shown = None;
         self.session = Default::default();
         self.ladder = Default::default();
@@ -111,6 +128,10 @@ impl App {
         // Every backend is done: explain the attempt in the background, unless a
         // newer attempt or another target has replaced it.
         let on_screen = pos + 1 == self.attempts.len() && self.shown == Some(attempt);
+        // A scan of the same target tells the diagnosis what the server accepts.
+        let scan = self
+            .scan_for(&self.attempts[pos].profile)
+            .map(|(id, r)| (id, Box::new(r.clone())));
         let a = &mut self.attempts[pos];
         if on_screen
             && !a.cancelled()
@@ -118,10 +139,12 @@ impl App {
             && let Some(prepared) = a.prepared.clone()
         {
             a.explanation = Explanation::Searching;
+            a.scan_used = scan.as_ref().map(|(id, _)| *id);
             return vec![Command::Explain {
                 attempt: a.id,
                 prepared,
                 reports: a.reports(),
+                scan: scan.map(|(_, r)| r),
             }];
         }
         Vec::new()
@@ -134,6 +157,10 @@ impl App {
         {
             a.explanation = e;
             self.dirty = true;
+            // A scan that finished while this search ran: diagnose again knowing it.
+            if let Some(c) = self.diagnose_with_scan() {
+                self.pending.push(c);
+            }
         }
     }
 

@@ -47,6 +47,8 @@ impl App {
             Action::Fix => self.propose_fix(),
             Action::Yank => return self.export_code(true),
             Action::WriteCode => return self.export_code(false),
+            Action::OpenScan => return self.open_scan(),
+            Action::Rescan if self.view == View::Scan => return self.start_scan(),
             _ => {}
         }
         Vec::new()
@@ -144,6 +146,9 @@ impl App {
             }
             (View::Explain, _) => {
                 self.explain.scroll.apply(mv);
+            }
+            (View::Scan, _) => {
+                self.scan_view.scroll.apply(mv);
             }
             (View::History, _) => self.history.apply(mv, self.attempts.len()),
             (View::Editor, _) => {

@@ -13,11 +13,13 @@ mod files;
 mod fix;
 mod keys;
 mod profile_form;
+mod scan;
 
 pub use crate::explain::Explained;
 pub use attempt::{Attempt, Derived, Explanation, NOT_RESUMED, RESUMED, Slot, ladder_items};
 pub use files::{Contents, FileWrite, Prompt, PromptKind, WriteOutcome};
 pub use fix::FixProposal;
+pub use scan::{Scan, ScanDone, ScanStatus, scan_target};
 
 use super::form::Form;
 use super::render::code::CodeState;
@@ -25,6 +27,7 @@ use super::render::diff::DiffState;
 use super::render::explain::ExplainState;
 use super::render::history::HistoryState;
 use super::render::ladder::LadderState;
+use super::render::scan::ScanViewState;
 use super::render::session::SessionState;
 use super::theme::Theme;
 use crate::backend::BackendId;
@@ -32,6 +35,7 @@ use crate::cancel::Cancel;
 use crate::probe::Prepared;
 use crate::profile::Profile;
 use crate::report::BackendReport;
+use crate::scan::ScanReport;
 use std::path::PathBuf;
 
 /// A practice server as the TUI lists it.
@@ -52,6 +56,8 @@ pub enum View {
     Explain,
     Ladder,
     Code,
+    /// What the server accepts (`S`), and each of our stacks against it.
+    Scan,
 }
 
 /// Panes that take keyboard focus, in Tab order.
@@ -138,6 +144,10 @@ pub enum Action {
     Yank,
     /// In the code view: write the snippet to its file.
     WriteCode,
+    /// `S`: the scan view, scanning the target if it has no scan yet.
+    OpenScan,
+    /// In the scan view: scan again.
+    Rescan,
     // ---- from the background ----
     Tick,
     Resize,
@@ -153,6 +163,17 @@ pub enum Action {
     /// The diagnosis search failed (its worker panicked).
     ExplainFailed {
         attempt: usize,
+        why: String,
+    },
+    /// A scan finished: what the server accepts, and our stacks against it.
+    Scanned {
+        scan: usize,
+        report: Box<ScanReport>,
+        stacks: Vec<crate::explain::stacks::StackUse>,
+    },
+    /// The scan could not finish (stopped, no runtime, or its worker panicked).
+    ScanFailed {
+        scan: usize,
         why: String,
     },
     /// A file write finished.
@@ -188,11 +209,18 @@ pub enum Command {
     Load(PathBuf),
     /// Put text on the terminal's clipboard (OSC 52 escape written to the terminal).
     Clipboard(String),
-    /// Diagnose a finished attempt (bounded retries) off the UI thread.
+    /// Diagnose a finished attempt (bounded retries) off the UI thread, knowing what
+    /// a scan of its target found when there is one.
     Explain {
         attempt: usize,
         prepared: Box<Prepared>,
         reports: Vec<BackendReport>,
+        scan: Option<Box<ScanReport>>,
+    },
+    /// Scan the target, then set each of our stacks against what it accepts.
+    Scan {
+        scan: usize,
+        prepared: Box<Prepared>,
     },
     /// Stop an attempt's work: shut its sockets, end its search.
     Cancel(Cancel),
@@ -216,6 +244,9 @@ pub struct App {
     pub code: CodeState,
     pub history: HistoryState,
     pub diff: DiffState,
+    /// The latest scan (shown only for its own target: see `current_scan`).
+    pub scan: Option<Scan>,
+    pub scan_view: ScanViewState,
     pub spinner: usize,
     pub theme: Theme,
     pub quit: bool,
@@ -244,6 +275,7 @@ struct Seen {
     code: (usize, u16),
     history: HistoryState,
     diff: DiffState,
+    scan_view: ScanViewState,
     attempts: usize,
 }
 
@@ -266,6 +298,8 @@ impl App {
             code: CodeState::default(),
             history: HistoryState::default(),
             diff: DiffState::default(),
+            scan: None,
+            scan_view: ScanViewState::default(),
             spinner: 0,
             theme,
             quit: false,
@@ -327,6 +361,11 @@ impl App {
 
     /// A spinner is on screen: the loop ticks only then.
     pub fn wants_tick(&self) -> bool {
+        if matches!(self.view, View::Scan | View::Explain)
+            && self.current_scan().is_some_and(Scan::running)
+        {
+            return true;
+        }
         let Some(a) = self.current() else {
             return false;
         };
@@ -356,6 +395,18 @@ impl App {
                 self.explained(attempt, Explanation::Failed(why));
                 Vec::new()
             }
+            Action::Scanned {
+                scan,
+                report,
+                stacks,
+            } => {
+                let done = ScanDone {
+                    report: *report,
+                    stacks,
+                };
+                self.scanned(scan, ScanStatus::Done(Box::new(done)))
+            }
+            Action::ScanFailed { scan, why } => self.scanned(scan, ScanStatus::Failed(why)),
             Action::Tick => {
                 if self.wants_tick() {
                     self.spinner = self.spinner.wrapping_add(1);
@@ -419,6 +470,7 @@ impl App {
             code: (self.code.lang, self.code.scroll.offset()),
             history: self.history.clone(),
             diff: self.diff.clone(),
+            scan_view: self.scan_view.clone(),
             attempts: self.attempts.len(),
         }
     }

@@ -5,9 +5,10 @@
 use super::scroll::Scroll;
 use super::{SPINNER, block, centered, para};
 use crate::diagnose::Severity;
+use crate::diagnose::Suggestion;
 use crate::diagnose::levels::{LEVELS, highest_working};
-use crate::tui::app::{App, Explanation, Pane};
-use crate::tui::theme::Role;
+use crate::tui::app::{App, Explanation, Pane, ScanStatus};
+use crate::tui::theme::{Role, Theme};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -23,6 +24,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut lines: Vec<Line> = Vec::new();
     let muted = t.get(Role::Muted);
+    scan_line(&mut lines, app);
     match app.current().map(|a| &a.explanation) {
         None => lines.push(Line::from(Span::styled("connect first (Enter)", muted))),
         Some(Explanation::None) => {
@@ -73,16 +75,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                         )));
                     }
                     if let Some(s) = &fnd.suggest {
-                        lines.push(Line::from(vec![
-                            Span::styled("    fix (tried, works): ", muted),
-                            Span::styled(s.as_flags(), t.get(Role::Changed)),
-                        ]));
-                        if let Some(c) = &fnd.cost {
-                            lines.push(Line::from(vec![
-                                Span::styled("    cost: ", muted),
-                                Span::styled(c.clone(), t.get(Role::Insecure)),
-                            ]));
-                        }
+                        lines.extend(fix_lines(t, s, fnd.cost.as_deref()));
                     }
                     if let Some(a) = &fnd.alternative {
                         let flags = a.suggest.as_flags();
@@ -144,12 +137,67 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         }
     }
     let p = para(lines, t.get(Role::Text)).block(block(
-        " why (x) — f applies the selected backend's fix ",
+        " why (x) — f applies the fix, S scans the server ",
         app.focus == Pane::Main,
         app,
     ));
     let at = app.explain.scroll.fit(&p, area);
     f.render_widget(p.scroll((at, 0)), area);
+}
+
+/// A fix seen to work, and what it costs.
+pub fn fix_lines<'a>(t: &Theme, fix: &Suggestion, cost: Option<&str>) -> Vec<Line<'a>> {
+    let muted = t.get(Role::Muted);
+    let mut out = vec![Line::from(vec![
+        Span::styled("    fix (tried, works): ", muted),
+        Span::styled(fix.as_flags(), t.get(Role::Changed)),
+    ])];
+    if let Some(c) = cost {
+        out.push(Line::from(vec![
+            Span::styled("    cost: ", muted),
+            Span::styled(c.to_string(), t.get(Role::Insecure)),
+        ]));
+    }
+    out
+}
+
+/// What a scan of this target says, in one line, and whether the diagnosis below knew
+/// it (the title says which key starts one).
+fn scan_line(lines: &mut Vec<Line>, app: &App) {
+    let t = &app.theme;
+    let attempt = app.current();
+    let line = match app.current_scan() {
+        Some(s) if s.running() => super::scan::progress_line(app, s),
+        Some(s) if s.done().is_some() => {
+            let summary = s.done().map(|d| super::scan::summary(&d.report));
+            let used = attempt.is_some_and(|a| a.scan_used == Some(s.id));
+            Line::from(vec![
+                Span::styled("scan (S): ", t.get(Role::Title)),
+                Span::styled(summary.unwrap_or_default(), t.get(Role::Text)),
+                Span::styled(
+                    if used {
+                        " — the diagnosis below knows it"
+                    } else {
+                        ""
+                    },
+                    t.get(Role::Muted),
+                ),
+            ])
+        }
+        Some(s) => Line::from(Span::styled(
+            match &s.status {
+                ScanStatus::Failed(why) => format!(
+                    "the scan failed: {}: S scans again",
+                    crate::text::sanitize(why, 200)
+                ),
+                _ => "the scan was stopped: S scans again".into(),
+            },
+            t.get(Role::Muted),
+        )),
+        None => return,
+    };
+    lines.push(line);
+    lines.push(Line::default());
 }
 
 pub fn render_fix(f: &mut Frame, area: Rect, app: &App) {

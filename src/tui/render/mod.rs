@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! ┌ header: tlslens │ target │ WEAKENED … ───────────────────────────────┐
-//! │ servers │ main view (session | editor | diff | history)              │
+//! │ servers │ main view (session | editor | diff | history | scan | …)     │
 //! │ (lab)   │                                                             │
 //! ├ status / comparison line ─────────────────────────────────────────────┤
 //! └ key hints ────────────────────────────────────────────────────────────┘
@@ -15,6 +15,7 @@ pub mod explain;
 pub mod help;
 pub mod history;
 pub mod ladder;
+pub mod scan;
 pub mod scroll;
 pub mod session;
 
@@ -72,6 +73,7 @@ pub fn render(f: &mut Frame, app: &App) {
         View::Explain => explain::render(f, main, app),
         View::Ladder => ladder::render(f, main, app),
         View::Code => code::render(f, main, app),
+        View::Scan => scan::render(f, main, app),
     }
     f.render_widget(status_line, status);
     render_keys(f, keys, app);
@@ -205,6 +207,15 @@ fn render_keys(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let keys: &[(&str, &str)] = if matches!(app.mode, Mode::Editing) {
         &[("Enter", "keep"), ("Esc", "undo"), ("←/→", "cursor")]
+    } else if app.view == View::Scan {
+        &[
+            ("Esc", "stop"),
+            ("r", "rescan"),
+            ("↑↓", "scroll"),
+            ("S", "back"),
+            ("x", "why"),
+            ("?", "help"),
+        ]
     } else if app.view == View::Editor {
         &[
             ("↑↓", "field"),
