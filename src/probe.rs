@@ -110,6 +110,8 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
         server_hello: None,
         timing_ms: Timing::default(),
         address: None,
+        proxy: None,
+        dialogue: Vec::new(),
         addresses_tried: Vec::new(),
         certificates: Vec::new(),
         chain_leaf_only: false,
@@ -151,6 +153,87 @@ fn net_error(r: &mut BackendReport, e: &NetError) {
     });
 }
 
+/// A failure before TLS: the TCP connection, the proxy's tunnel or the STARTTLS dialogue.
+fn open_error(r: &mut BackendReport, e: net::OpenError) {
+    use net::{OpenFail, OpenStage, TalkFail};
+    r.proxy = e.proxy.clone();
+    r.dialogue = e.dialogue.clone();
+    r.timing_ms.connect = e.connect_time.map(ms);
+    if let (OpenStage::Connect, OpenFail::Net(kind)) = (e.stage, &e.fail) {
+        return net_error(
+            r,
+            &NetError {
+                kind: kind.clone(),
+                message: e.message,
+                attempts: e.attempts,
+            },
+        );
+    }
+    r.addresses_tried = e.attempts;
+    let stage = match e.stage {
+        OpenStage::Starttls => Stage::Starttls,
+        _ => Stage::Proxy,
+    };
+    let proxy = e.stage == OpenStage::Proxy;
+    let (kind, detail) = match &e.fail {
+        OpenFail::Net(k) => {
+            let kind = match k {
+                NetErrorKind::Dns => ErrorKind::Dns,
+                NetErrorKind::Refused => ErrorKind::Refused,
+                NetErrorKind::ConnectTimeout => ErrorKind::ConnectTimeout,
+                NetErrorKind::Io => ErrorKind::Io,
+            };
+            (
+                kind,
+                "the proxy itself could not be reached (the target was never tried)",
+            )
+        }
+        OpenFail::Talk(TalkFail::Auth) => (
+            ErrorKind::ProxyAuth,
+            "the proxy turned us away before any TLS: credentials missing or wrong",
+        ),
+        OpenFail::Talk(TalkFail::Refused) if proxy => (
+            ErrorKind::ProxyDenied,
+            "the proxy's policy forbids a tunnel to this target; TLS was never tried",
+        ),
+        OpenFail::Talk(TalkFail::Failed) => (
+            ErrorKind::ProxyError,
+            "the proxy answered but could not reach the target; TLS was never tried",
+        ),
+        OpenFail::Talk(TalkFail::Refused) => (
+            ErrorKind::StarttlsRefused,
+            "the server refused to upgrade the connection to TLS; no ClientHello was sent",
+        ),
+        OpenFail::Talk(TalkFail::Timeout) => (
+            ErrorKind::HandshakeTimeout,
+            "no complete answer before TLS within the handshake timeout",
+        ),
+        OpenFail::Talk(TalkFail::Eof) => {
+            (ErrorKind::Eof, "the peer closed the connection before TLS")
+        }
+        OpenFail::Talk(TalkFail::Reset) => {
+            (ErrorKind::Reset, "the peer reset the connection before TLS")
+        }
+        OpenFail::Talk(TalkFail::Protocol) if proxy => (
+            ErrorKind::ProxyError,
+            "the proxy did not speak its protocol (or the proxy setting is wrong)",
+        ),
+        OpenFail::Talk(TalkFail::Protocol) => (
+            ErrorKind::Protocol,
+            "the server did not speak the STARTTLS protocol asked for",
+        ),
+        OpenFail::Talk(TalkFail::Io) => (ErrorKind::Io, "an I/O error before TLS"),
+    };
+    r.error = Some(ErrorReport {
+        kind,
+        stage,
+        alert: None,
+        alert_from: None,
+        message: crate::text::sanitize(&e.message, 512),
+        detail: format!("{}: {detail}", crate::text::sanitize(&e.message, 300)),
+    });
+}
+
 /// One backend, one connection. Cancelling shuts the socket, so the handshake ends at
 /// once with an error instead of running to its timeout.
 pub fn probe_one(
@@ -162,13 +245,6 @@ pub fn probe_one(
     let backend = b.backend();
     let p = &prep.profile;
     let mut r = empty_report(prep, b, String::new());
-    let addrs = match addrs {
-        Ok(a) => a,
-        Err(e) => {
-            net_error(&mut r, e);
-            return r;
-        }
-    };
     if cancel.is_cancelled() {
         r.error = Some(ErrorReport {
             kind: ErrorKind::Io,
@@ -181,17 +257,20 @@ pub fn probe_one(
         return r;
     }
     let start = Instant::now();
-    let conn = match net::connect(addrs, net::timeout(p.connect_timeout)) {
+    let conn = match net::open_with(p, addrs, cancel) {
         Ok(c) => c,
         Err(e) => {
-            net_error(&mut r, &e);
+            open_error(&mut r, e);
             return r;
         }
     };
-    let _watch = cancel.watch(&conn.stream);
-    r.timing_ms.connect = Some(ms(start.elapsed()));
+    let _watch = conn.watch;
+    r.timing_ms.connect = Some(ms(conn.connect_time));
+    r.timing_ms.starttls = conn.starttls_time.map(ms);
     r.address = Some(conn.addr.to_string());
     r.addresses_tried = conn.attempts;
+    r.proxy = conn.proxy;
+    r.dialogue = conn.dialogue;
     let (tap, log) = Tap::new(conn.stream, start);
     let view = backend.handshake(p, &prep.materials, tap);
     let taplog = std::mem::take(&mut *log.lock().unwrap_or_else(|e| e.into_inner()));

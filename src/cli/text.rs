@@ -111,6 +111,21 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
         ms(b.timing_ms.handshake),
         opt(&b.address)
     );
+    if let Some(p) = &b.proxy {
+        let _ = writeln!(o, "{IND}proxy   {p}");
+    }
+    if !verbose
+        && b.error.as_ref().is_some_and(|e| {
+            matches!(
+                e.stage,
+                crate::report::Stage::Proxy | crate::report::Stage::Starttls
+            )
+        })
+    {
+        for line in b.transcript_lines().iter().take(b.dialogue.len()) {
+            let _ = writeln!(o, "{IND}  {line}");
+        }
+    }
     for (i, c) in b.certificates.iter().enumerate() {
         let flags = [
             c.expired.then_some("EXPIRED"),

@@ -73,6 +73,7 @@ impl Sources {
                 p.port = lp.port;
                 p.sni = lp.sni;
                 p.handshake_timeout = lp.handshake_timeout;
+                p.starttls = lp.starttls;
                 let cacert_flag = self.flags.iter().any(|(f, _)| *f == Field::Cacert);
                 if !cacert_flag && p.cacert.is_none() {
                     p.trust = Trust::File;

@@ -14,6 +14,7 @@ mod change;
 mod fields;
 mod load;
 mod policy;
+mod reach;
 
 pub use change::Change;
 pub use fields::{FIELDS, Field, FieldSpec, Flag, Takes, Widget, apply_flags, parse_backends};
@@ -21,6 +22,10 @@ pub use load::{Resolved, Sources, UsageError, unknown_lab_server};
 pub use policy::{
     NOTE_NO_HOST_CHECK, NOTE_OLD_TLS, NOTE_VERIFY_OFF, Weakening, cost_of, old_version,
     seclevel_note,
+};
+pub use reach::{
+    ProxyKind, ProxyUrl, Starttls, effective_proxy, host_port, no_proxy_matches, proxy_setting,
+    starttls_error,
 };
 
 use crate::backend::BackendId;
@@ -203,6 +208,11 @@ pub struct Profile {
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
     pub alpn: Vec<String>,
+    /// Upgrade a plain connection to TLS with this protocol's own dialogue first.
+    pub starttls: Option<Starttls>,
+    /// `http://[user:pass@]host:port`, `socks5h://…`, `socks5://…`; `direct` for none;
+    /// unset: the environment's (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`), as curl.
+    pub proxy: Option<String>,
     /// Seconds allowed for the TCP connect (per address).
     pub connect_timeout: f64,
     /// Seconds allowed for the TLS handshake.
@@ -230,6 +240,8 @@ impl Default for Profile {
             cert: None,
             key: None,
             alpn: Vec::new(),
+            starttls: None,
+            proxy: None,
             connect_timeout: 5.0,
             handshake_timeout: 10.0,
             backends: BackendId::ALL.to_vec(),
@@ -381,6 +393,9 @@ impl Profile {
                 ));
                 break;
             }
+        }
+        if let Err(e) = proxy_setting(self.proxy.as_deref()) {
+            errs.push(FieldError::new(Field::Proxy, e));
         }
         for (field, v) in [
             (Field::ConnectTimeout, self.connect_timeout),
