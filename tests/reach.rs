@@ -251,3 +251,50 @@ fn proxy_failures_are_not_tls_failures() {
         );
     }
 }
+
+fn cli_json(args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_tlslens"));
+    c.args(args);
+    for k in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        c.env_remove(k);
+    }
+    c.envs(env.iter().copied());
+    let out = c.output().expect("binary runs");
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn the_environment_picks_the_proxy_as_curl_does() {
+    let url = lab().proxy_url("http-proxy").unwrap();
+    let args = ["probe", "lab:tls12", "--backend", "openssl", "--json"];
+    let v = cli_json(&args, &[("HTTPS_PROXY", &url)]);
+    let r = &v["results"][0];
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(r["proxy"], format!("{url} (from HTTPS_PROXY)"));
+    assert_eq!(r["dialogue"][0]["via"], "proxy");
+    let v = cli_json(
+        &args,
+        &[("HTTPS_PROXY", &url), ("NO_PROXY", "localhost,127.0.0.1")],
+    );
+    assert_eq!(v["results"][0]["proxy"], serde_json::Value::Null);
+    // STARTTLS is not HTTPS: only ALL_PROXY applies.
+    let smtp = ["probe", "lab:smtp", "--backend", "rustls", "--json"];
+    let v = cli_json(&smtp, &[("HTTPS_PROXY", &url)]);
+    assert_eq!(v["results"][0]["proxy"], serde_json::Value::Null);
+    let v = cli_json(&smtp, &[("ALL_PROXY", &url)]);
+    assert_eq!(v["results"][0]["ok"], true);
+    assert_eq!(v["results"][0]["proxy"], format!("{url} (from ALL_PROXY)"));
+    // --proxy direct overrides the environment.
+    let mut direct = args.to_vec();
+    direct.extend(["--proxy", "direct"]);
+    let v = cli_json(&direct, &[("HTTPS_PROXY", "http://127.0.0.1:9")]);
+    assert_eq!(v["results"][0]["ok"], true);
+}

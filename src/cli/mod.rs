@@ -195,7 +195,10 @@ pub fn export(args: &ExportArgs) -> Result<ExitCode, UsageError> {
 /// `tlslens lab`: start the servers, print them, wait.
 pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
     if args.list {
-        for s in crate::lab::catalogue() {
+        for s in crate::lab::catalogue()
+            .into_iter()
+            .chain(crate::lab::reach_catalogue())
+        {
             println!(
                 "{:<12} {}\n{:<12} teaches: {}",
                 s.name, s.summary, "", s.teaches
@@ -222,6 +225,13 @@ pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
             s.spec.summary
         );
         println!("{:<35} {}", "", s.spec.teaches);
+    }
+    println!("\nreached another way (tlslens probe lab:smtp, --proxy URL):");
+    for s in &lab.reach {
+        let shown = lab
+            .proxy_url(s.spec.name)
+            .unwrap_or_else(|| s.addr.to_string());
+        println!("{:<22} {:<12} {}", shown, s.spec.name, s.spec.summary);
     }
     println!(
         "\ntry: tlslens probe {} --cacert {} --sni localhost",

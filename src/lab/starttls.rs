@@ -77,9 +77,20 @@ pub(crate) fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream) -> Opti
         }
         Starttls::Imap => {
             p.say("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] tlslens lab\r\n")?;
-            let cmd = p.line()?;
-            let tag = cmd.split_whitespace().next().unwrap_or("*").to_string();
-            p.say(&format!("{tag} OK Begin TLS negotiation now\r\n"))
+            commands(&mut p, |cmd| {
+                let mut w = cmd.split_whitespace();
+                let tag = w.next().unwrap_or("*");
+                match w.next().map(str::to_ascii_uppercase).as_deref() {
+                    Some("STARTTLS") => (format!("{tag} OK Begin TLS negotiation now\r\n"), true),
+                    Some("CAPABILITY") => (
+                        format!(
+                            "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\n{tag} OK done\r\n"
+                        ),
+                        false,
+                    ),
+                    _ => (format!("{tag} BAD only STARTTLS here\r\n"), false),
+                }
+            })
         }
         Starttls::Pop3 => {
             p.say("+OK tlslens lab POP3 ready\r\n")?;
@@ -93,8 +104,16 @@ pub(crate) fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream) -> Opti
         }
         Starttls::Nntp => {
             p.say("200 tlslens lab NNTP ready\r\n")?;
-            p.line()?;
-            p.say("382 Continue with TLS negotiation\r\n")
+            commands(&mut p, |cmd| {
+                match cmd.trim().to_ascii_uppercase().as_str() {
+                    "STARTTLS" => ("382 Continue with TLS negotiation\r\n".into(), true),
+                    "CAPABILITIES" => (
+                        "101 Capability list:\r\nVERSION 2\r\nSTARTTLS\r\n.\r\n".into(),
+                        false,
+                    ),
+                    _ => ("500 only STARTTLS here\r\n".into(), false),
+                }
+            })
         }
         Starttls::Sieve => {
             p.say(
@@ -106,7 +125,6 @@ pub(crate) fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream) -> Opti
         }
         Starttls::Irc => {
             p.line()?;
-            p.say(":lab.tlslens.invalid NOTICE * :*** Looking up your hostname\r\n")?;
             p.say(":lab.tlslens.invalid 670 * :STARTTLS successful, proceed with TLS handshake\r\n")
         }
         Starttls::Xmpp => {
@@ -147,6 +165,19 @@ pub(crate) fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream) -> Opti
             Some(())
         }
     }
+}
+
+/// Answer up to 8 commands; `answer` gives the reply and whether TLS starts after it.
+fn commands(p: &mut Peer, answer: impl Fn(&str) -> (String, bool)) -> Option<()> {
+    for _ in 0..8 {
+        let cmd = p.line()?;
+        let (reply, go) = answer(&cmd);
+        p.say(&reply)?;
+        if go {
+            return Some(());
+        }
+    }
+    None
 }
 
 /// A MySQL protocol-10 greeting offering CLIENT_SSL.

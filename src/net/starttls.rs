@@ -388,7 +388,11 @@ fn mysql(t: &mut Talk) -> Result<(), Failure> {
     // version NUL, connection id (4), auth data (8), filler (1), capabilities low (2)
     let caps = version_end
         .and_then(|e| body.get(e + 14..e + 16))
-        .map(|c| c.iter().rev().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)))
+        .map(|c| {
+            c.iter()
+                .rev()
+                .fold(0u32, |acc, b| (acc << 8) | u32::from(*b))
+        })
         .unwrap_or(0);
     t.note(
         "server",
@@ -407,4 +411,26 @@ fn mysql(t: &mut Talk) -> Result<(), Failure> {
     req.push(33); // utf8_general_ci
     req.extend_from_slice(&[0u8; 23]);
     t.send(&req, Some("MySQL SSLRequest (CLIENT_SSL)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ldap_results_are_read_with_their_message() {
+        assert_eq!(
+            parse_ldap_result(b"\x02\x01\x01\x78\x07\x0a\x01\x00\x04\x00\x04\x00"),
+            Some((0, String::new()))
+        );
+        // protocolError (2), diagnosticMessage "unsupported extended operation"
+        let mut refusal = b"\x02\x01\x01\x78\x25\x0a\x01\x02\x04\x00\x04\x1e".to_vec();
+        refusal.extend_from_slice(b"unsupported extended operation");
+        assert_eq!(
+            parse_ldap_result(&refusal),
+            Some((2, "unsupported extended operation".into()))
+        );
+        assert_eq!(parse_ldap_result(b"\x02\x01"), None);
+        assert_eq!(parse_ldap_result(b""), None);
+    }
 }
