@@ -70,6 +70,7 @@ pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
         results,
         levels: None,
         tool: ToolInfo::current(),
+        keylog: None,
     }
 }
 

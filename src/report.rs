@@ -25,6 +25,21 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub levels: Option<Vec<crate::diagnose::levels::LevelResult>>,
     pub tool: ToolInfo,
+    /// The key log this run appended to (`--keylog` or `SSLKEYLOGFILE`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keylog: Option<KeylogWritten>,
+}
+
+/// What a run wrote to its key log (`keylog` in JSON).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct KeylogWritten {
+    pub file: String,
+    /// `--keylog` or `SSLKEYLOGFILE`.
+    pub source: &'static str,
+    /// NSS lines appended by this run.
+    pub lines: usize,
+    /// Backends that ran and cannot hand over their secrets (native-tls).
+    pub cannot: Vec<BackendId>,
 }
 
 #[derive(Clone, Debug, Serialize)]

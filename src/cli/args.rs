@@ -63,7 +63,11 @@ impl Args for ProfileArgs {
                 .long("keylog")
                 .value_name("FILE")
                 .value_parser(clap::value_parser!(PathBuf))
-                .help("Append NSS key-log lines (for Wireshark) to FILE"),
+                .help(
+                    "Append the session secrets in NSS key-log format (for Wireshark) to FILE, \
+                     created 0600 [env: SSLKEYLOGFILE]; openssl and rustls hand them over, \
+                     native-tls cannot",
+                ),
         )
     }
 

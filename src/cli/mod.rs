@@ -92,20 +92,17 @@ pub struct LabArgs {
     pub duration: Option<u64>,
 }
 
-fn write_keylog(path: &PathBuf, report: &crate::report::Report) -> Result<(), UsageError> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| InputError::File {
-            path: path.clone(),
-            problem: format!("cannot write key log: {e}"),
-        })?;
-    for r in &report.results {
-        for line in &r.keylog {
-            let _ = writeln!(f, "{line}");
-        }
-    }
+/// Append the key log; a failure is the user's input error naming the file (exit 2).
+fn write_keylog(
+    t: &crate::keylog::Target,
+    report: &mut crate::report::Report,
+) -> Result<(), UsageError> {
+    let written = crate::keylog::write(t, report).map_err(|e| InputError::File {
+        path: t.path.clone(),
+        problem: format!("cannot write the key log ({}): {e}", t.source),
+    })?;
+    report.weakened.push(crate::keylog::warning(t));
+    report.keylog = Some(written);
     Ok(())
 }
 
@@ -141,8 +138,12 @@ pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     } else {
         crate::explain::explain_default(&prep, &mut report, false);
     }
-    if let Some(path) = &args.opts.keylog {
-        write_keylog(path, &report)?;
+    let keylog = crate::keylog::target(
+        args.opts.keylog.as_deref(),
+        std::env::var_os("SSLKEYLOGFILE"),
+    );
+    if let Some(t) = &keylog {
+        write_keylog(t, &mut report)?;
     }
     let out = if args.json {
         serde_json::to_string_pretty(&report).map_err(|e| UsageError::Other(e.to_string()))? + "\n"

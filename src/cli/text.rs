@@ -19,6 +19,20 @@ pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
     for w in &r.weakened {
         let _ = writeln!(o, "WEAKENED: {w}");
     }
+    if let Some(k) = &r.keylog {
+        let cannot: Vec<&str> = k.cannot.iter().map(|b| b.name()).collect();
+        let _ = writeln!(
+            o,
+            "KEY LOG: {} NSS line(s) appended to {}{}",
+            k.lines,
+            k.file,
+            if cannot.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} cannot hand over its secrets)", cannot.join(", "))
+            }
+        );
+    }
     let _ = writeln!(o);
     for b in &r.results {
         backend(&mut o, b, verbose);

@@ -45,6 +45,7 @@ pub fn explain_attempt(prep: &Prepared, reports: Vec<BackendReport>, cancel: &Ca
         results: reports,
         levels: None,
         tool: ToolInfo::current(),
+        keylog: None,
     };
     explain_with_levels(prep, &mut report, any_failed, cancel);
     Explained {
