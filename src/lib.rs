@@ -27,6 +27,7 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod files;
+pub mod import;
 pub mod keylog;
 pub mod lab;
 pub mod materials;

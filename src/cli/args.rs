@@ -54,9 +54,12 @@ impl Args for ProfileArgs {
         cmd.arg(
             Arg::new("profile")
                 .long("profile")
-                .value_name("FILE")
+                .value_name("FILE|NAME")
                 .value_parser(clap::value_parser!(PathBuf))
-                .help("Load a saved profile (TOML); flags override it"),
+                .help(
+                    "Load a saved profile: a TOML file, or a NAME from the library \
+                     ($XDG_CONFIG_HOME/tlslens/profiles, see tlslens profiles); flags override it",
+                ),
         )
         .arg(
             Arg::new("keylog")

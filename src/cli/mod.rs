@@ -5,6 +5,7 @@
 
 mod args;
 mod text;
+mod tools;
 
 pub use crate::profile::UsageError;
 pub use args::ProfileArgs;
@@ -17,11 +18,26 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Shown at the end of `--help`.
+const EXAMPLES: &str = "\
+Examples:
+  tlslens                                        the TUI on the built-in lab (no network)
+  tlslens probe lab:legacy --explain             why three TLS stacks fail, and the smallest fix
+  tlslens probe example.com --backend openssl -v one stack, with the decoded handshake
+  tlslens probe mail.example.com:587 --starttls smtp
+  tlslens probe example.com --proxy socks5h://127.0.0.1:1080
+  tlslens probe example.com --keylog keys.log    session secrets for Wireshark (file 0600)
+  tlslens export lab:legacy --seclevel 0 --min-tls 1.0 --as python
+  tlslens import curl -k --tlsv1.2 https://example.com/ --save api
+  tlslens probe --profile api                    a profile saved in the library
+  tlslens completions bash > ~/.local/share/bash-completion/completions/tlslens";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "tlslens",
     version,
     about = "Look inside TLS handshakes: one profile, three real TLS stacks, side by side",
+    after_help = EXAMPLES,
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -39,11 +55,41 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// One handshake per backend; text, or --json.
+    #[command(after_help = EXAMPLES)]
     Probe(Box<ProbeArgs>),
     /// Start the built-in practice servers on 127.0.0.1 and print their addresses.
     Lab(LabArgs),
     /// Print the profile as client code or a command that reproduces the handshake.
     Export(Box<ExportArgs>),
+    /// Make a profile from a pasted curl or openssl s_client command line, or a Python
+    /// ssl snippet (the inverse of export).
+    Import(tools::ImportArgs),
+    /// List the named profiles (--profile NAME) in $XDG_CONFIG_HOME/tlslens/profiles.
+    Profiles(tools::ProfilesArgs),
+    /// Print a shell completion script.
+    Completions(tools::CompletionsArgs),
+    /// Print the manual page (roff): tlslens man | man -l -
+    Man,
+}
+
+/// The versions of tlslens and of the TLS libraries it links.
+pub fn versions() -> String {
+    format!(
+        "{}\n{} (openssl crate {})\nrustls: {} (aws-lc-rs provider)\nnative-tls: {} (on the same OpenSSL)",
+        env!("CARGO_PKG_VERSION"),
+        crate::backend::openssl::library_version(),
+        env!("TLSLENS_OPENSSL_CRATE_VERSION"),
+        env!("TLSLENS_RUSTLS_VERSION"),
+        env!("TLSLENS_NATIVE_TLS_VERSION"),
+    )
+}
+
+/// Parse the command line; `--version` names the linked libraries.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let long: &'static str = Box::leak(versions().into_boxed_str());
+    let matches = Cli::command().long_version(long).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 #[derive(Args, Debug)]
@@ -111,6 +157,10 @@ fn resolve(target: Option<&str>, opts: &ProfileArgs) -> Result<Resolved, UsageEr
     let resolved = opts.sources.resolve_with_lab(target)?;
     if let Some(n) = &resolved.notice {
         eprintln!("{n}");
+    }
+    if let Some(used) = opts.sources.file.as_deref().and_then(|f| f.to_str()) {
+        // Best effort: a read-only home must not stop a probe.
+        let _ = crate::profile::library::remember(used);
     }
     if resolved.profile.host.is_empty() {
         return Err(FieldError::new(
@@ -255,6 +305,10 @@ pub fn run(command: &Command) -> Result<ExitCode, UsageError> {
         Command::Probe(a) => probe(a),
         Command::Lab(a) => lab(a),
         Command::Export(a) => export(a),
+        Command::Import(a) => tools::import(a),
+        Command::Profiles(a) => tools::profiles(a),
+        Command::Completions(a) => tools::completions(a),
+        Command::Man => tools::man(),
     }
 }
 

@@ -10,9 +10,8 @@ pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
     let t = &r.target;
     let _ = writeln!(
         o,
-        "tlslens probe {}:{}  sni {}  verify name {}",
-        t.host,
-        t.port,
+        "tlslens probe {}  sni {}  verify name {}",
+        crate::profile::host_port(&t.host, t.port),
         t.sni.as_deref().unwrap_or("(none)"),
         t.verify_name
     );

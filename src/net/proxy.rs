@@ -196,7 +196,10 @@ fn socks5(
             req.push(3);
             req.push(name.len() as u8);
             req.extend_from_slice(name);
-            format!("SOCKS5 CONNECT {host}:{port} (the proxy resolves the name)")
+            format!(
+                "SOCKS5 CONNECT {} (the proxy resolves the name)",
+                host_port(host, port)
+            )
         }
     };
     req.extend_from_slice(&port.to_be_bytes());

@@ -43,17 +43,35 @@ pub struct Resolved {
 impl Sources {
     /// The saved profile, or the defaults.
     fn base(&self) -> Result<Profile, UsageError> {
-        let Some(path) = &self.file else {
+        let Some(path) = self.profile_path()? else {
             return Ok(Profile::default());
         };
-        let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
-            path: path.clone(),
-            problem: format!("cannot read profile: {e}"),
-        })?;
-        Ok(Profile::from_toml(&text).map_err(|e| InputError::File {
-            path: path.clone(),
-            problem: format!("bad profile: {e}"),
-        })?)
+        if !path.exists()
+            && let Some(name) = self.file.as_deref().and_then(|f| f.to_str())
+            && super::library::is_name(name)
+        {
+            return Err(UsageError::Other(format!(
+                "profile: no profile '{name}' in {} (tlslens profiles lists them)",
+                path.parent()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default()
+            )));
+        }
+        super::library::load(&path).map_err(|problem| InputError::File { path, problem }.into())
+    }
+
+    /// The file `--profile` names: a path, or for a bare name (no `/`, no `.toml`) the
+    /// library's `NAME.toml`.
+    pub fn profile_path(&self) -> Result<Option<PathBuf>, UsageError> {
+        let Some(file) = &self.file else {
+            return Ok(None);
+        };
+        match file.to_str() {
+            Some(name) if super::library::is_name(name) => super::library::path_of(name)
+                .map(Some)
+                .map_err(|e| UsageError::Other(format!("profile: {e}"))),
+            _ => Ok(Some(file.clone())),
+        }
     }
 
     /// Build the profile: the saved profile (if any), then the target (`lab:NAME` asks
@@ -65,7 +83,7 @@ impl Sources {
         lab: impl FnOnce(&str) -> Result<Profile, UsageError>,
     ) -> Result<(Profile, Option<String>), UsageError> {
         let mut p = self.base()?;
-        let before = (!p.host.is_empty()).then(|| format!("{}:{}", p.host, p.port));
+        let before = (!p.host.is_empty()).then(|| super::host_port(&p.host, p.port));
         if let Some(t) = target {
             if let Some(name) = t.strip_prefix("lab:") {
                 let lp = lab(name)?;
@@ -84,7 +102,7 @@ impl Sources {
             }
         }
         let notice = match (target, before) {
-            (Some(t), Some(b)) if b != format!("{}:{}", p.host, p.port) => Some(format!(
+            (Some(t), Some(b)) if b != super::host_port(&p.host, p.port) => Some(format!(
                 "tlslens: note: target {t} replaces the profile's {b}"
             )),
             _ => None,

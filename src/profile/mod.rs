@@ -12,6 +12,7 @@
 
 mod change;
 mod fields;
+pub mod library;
 mod load;
 mod policy;
 mod reach;
@@ -24,8 +25,8 @@ pub use policy::{
     seclevel_note,
 };
 pub use reach::{
-    ProxyKind, ProxyUrl, Starttls, effective_proxy, host_port, no_proxy_matches, proxy_setting,
-    starttls_error,
+    ProxyKind, ProxyUrl, Starttls, effective_proxy, has_port, host_port, no_proxy_matches,
+    proxy_setting, starttls_error,
 };
 
 use crate::backend::BackendId;

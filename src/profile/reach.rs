@@ -186,9 +186,7 @@ impl ProxyUrl {
             ));
         }
         let default_port = if kind == ProxyKind::Http { 80 } else { 1080 };
-        let has_port = hostport
-            .rsplit_once(':')
-            .is_some_and(|(h, _)| !h.contains(':') || h.ends_with(']'));
+        let has_port = has_port(hostport);
         let (host, mut port) = super::parse_target(hostport).map_err(|e| e.problem)?;
         if !has_port {
             port = default_port;
@@ -226,6 +224,12 @@ impl ProxyUrl {
             host_port(&self.host, self.port)
         )
     }
+}
+
+/// Whether `HOST:PORT` text names a port (`[::1]:443` does, `::1` and `[::1]` do not).
+pub fn has_port(s: &str) -> bool {
+    s.rsplit_once(':')
+        .is_some_and(|(h, _)| !h.contains(':') || h.ends_with(']'))
 }
 
 /// `host:port`, with an IPv6 address in brackets: `[::1]:443`.
