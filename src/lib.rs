@@ -33,6 +33,7 @@ pub mod lab;
 pub mod materials;
 pub mod net;
 pub mod ossl;
+pub mod pcap;
 pub mod probe;
 pub mod profile;
 pub mod report;

@@ -181,3 +181,79 @@ fn ipv6_targets_print_in_brackets() {
         text(&out)
     );
 }
+
+fn have(tool: &str) -> bool {
+    let found = Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "`{tool}` is missing under CI: .ci/setup must install it"
+    );
+    if !found {
+        println!("SKIPPED: `{tool}` is not installed");
+    }
+    found
+}
+
+/// The key log decrypts the recorded handshake in tshark: `--pcap` writes the capture
+/// (no root, no interface), `--keylog` the secrets, and tshark shows the encrypted
+/// flight — TLS 1.3's EncryptedExtensions … Finished, TLS 1.2's Finished — for the
+/// stacks that hand their secrets over.
+#[test]
+fn tshark_decrypts_a_lab_handshake_with_the_key_log() {
+    if !have("tshark") {
+        return;
+    }
+    let cfg = tempfile::tempdir().unwrap();
+    for (server, want) in [("modern", "8,11,15,20"), ("tls12", "20")] {
+        let keys = cfg.path().join(format!("{server}.keys"));
+        let cap = cfg.path().join(format!("{server}.pcap"));
+        let out = tlslens_in(
+            cfg.path(),
+            &[
+                "probe",
+                &format!("lab:{server}"),
+                "--backend",
+                "openssl,rustls",
+                "--keylog",
+                keys.to_str().unwrap(),
+                "--pcap",
+                cap.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let fields = |keylog: Option<&Path>| {
+            let mut c = Command::new("tshark");
+            c.arg("-r").arg(&cap).args([
+                "-T",
+                "fields",
+                "-e",
+                "tcp.stream",
+                "-e",
+                "tls.handshake.type",
+            ]);
+            if let Some(k) = keylog {
+                c.arg("-o").arg(format!("tls.keylog_file:{}", k.display()));
+            }
+            let o = c.output().unwrap();
+            assert!(o.status.success(), "{}", text(&o));
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        };
+        let decrypted = fields(Some(&keys));
+        for stream in ["0", "1"] {
+            assert!(
+                decrypted
+                    .lines()
+                    .any(|l| l.starts_with(&format!("{stream}\t")) && l.contains(want)),
+                "{server} stream {stream}: {want} not decrypted:\n{decrypted}"
+            );
+        }
+        if server == "modern" {
+            let sealed = fields(None);
+            assert!(!sealed.contains("8,11,15,20"), "without keys: {sealed}");
+        }
+    }
+}

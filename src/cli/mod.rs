@@ -126,6 +126,10 @@ pub struct ProbeArgs {
     /// retries against the same target) and map the OpenSSL security levels.
     #[arg(long)]
     pub explain: bool,
+    /// Write what was recorded as a capture file (pcap, 0600) for Wireshark or tshark:
+    /// one TCP stream per backend, no root needed; decrypt it with --keylog.
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -194,6 +198,22 @@ pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     );
     if let Some(t) = &keylog {
         write_keylog(t, &mut report)?;
+    }
+    if let Some(path) = &args.pcap {
+        let conns: Vec<crate::pcap::Conn> = report
+            .results
+            .iter()
+            .map(|r| crate::pcap::Conn {
+                chunks: &r.wire,
+                server: r.address.as_deref().and_then(|a| a.parse().ok()),
+            })
+            .collect();
+        crate::files::write_atomic_private(path, &crate::pcap::capture(&conns)).map_err(|e| {
+            InputError::File {
+                path: path.clone(),
+                problem: format!("cannot write the capture: {e}"),
+            }
+        })?;
     }
     let out = if args.json {
         serde_json::to_string_pretty(&report).map_err(|e| UsageError::Other(e.to_string()))? + "\n"
