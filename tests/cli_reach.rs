@@ -2,6 +2,8 @@
 //! `tlslens profiles` with the last used marked, completions, the manual page,
 //! `--version`, and snapshots of `--help` and the completions.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -182,28 +184,13 @@ fn ipv6_targets_print_in_brackets() {
     );
 }
 
-fn have(tool: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "`{tool}` is missing under CI: .ci/setup must install it"
-    );
-    if !found {
-        println!("SKIPPED: `{tool}` is not installed");
-    }
-    found
-}
-
 /// The key log decrypts the recorded handshake in tshark: `--pcap` writes the capture
 /// (no root, no interface), `--keylog` the secrets, and tshark shows the encrypted
 /// flight — TLS 1.3's EncryptedExtensions … Finished, TLS 1.2's Finished — for the
 /// stacks that hand their secrets over.
 #[test]
 fn tshark_decrypts_a_lab_handshake_with_the_key_log() {
-    if !have("tshark") {
+    if !common::have("tshark", "--version") {
         return;
     }
     let cfg = tempfile::tempdir().unwrap();

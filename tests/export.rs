@@ -3,6 +3,9 @@
 //! servers and must negotiate what tlslens' own OpenSSL backend negotiated (or fail
 //! where it fails). A tool that is not installed is skipped with a message.
 
+mod common;
+
+use common::have;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -22,23 +25,6 @@ fn openssl_probe(p: &Profile) -> BackendReport {
     let prep = tlslens::probe::prepare(p.clone()).expect("profile is valid");
     let mut r = tlslens::probe::run(&prep, &[BackendId::Openssl]);
     r.results.remove(0)
-}
-
-fn have(tool: &str, arg: &str) -> bool {
-    let found = Command::new(tool)
-        .arg(arg)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    // Under CI every tool the tests use is installed by .ci/setup: a missing one is a
-    // broken setup, not a reason to pass.
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "`{tool}` is missing under CI: .ci/setup must install it"
-    );
-    if !found {
-        println!("SKIPPED: `{tool}` is not installed");
-    }
-    found
 }
 
 fn write_temp(name: &str, text: &str) -> PathBuf {
