@@ -116,6 +116,12 @@ fn a_refused_starttls_is_classified_and_quotes_the_server() {
         Stage::Starttls,
         "\"454 4.7.0 TLS not available due to local problem\"",
     );
+    let addr = lab().server("smtp-refuse").unwrap().addr.to_string();
+    assert!(
+        results
+            .iter()
+            .all(|r| r.address.as_deref() == Some(addr.as_str()))
+    );
     let json = serde_json::to_value(&results[0]).unwrap();
     assert_eq!(json["error"]["kind"], "starttls-refused");
     assert_eq!(json["error"]["stage"], "starttls");

@@ -50,6 +50,8 @@ pub enum OpenFail {
 #[derive(Clone, Debug)]
 pub struct OpenError {
     pub stage: OpenStage,
+    /// The address connected to (the target or the proxy), when TCP got that far.
+    pub addr: Option<SocketAddr>,
     pub fail: OpenFail,
     pub message: String,
     pub attempts: Vec<AddrAttempt>,
@@ -61,6 +63,7 @@ pub struct OpenError {
 fn net_err(e: NetError, stage: OpenStage, proxy: &Option<String>) -> OpenError {
     OpenError {
         stage,
+        addr: None,
         fail: OpenFail::Net(e.kind),
         message: match proxy {
             Some(p) => format!("proxy {p}: {}", e.message),
@@ -96,6 +99,7 @@ pub fn open_with(
     let started = Instant::now();
     let proxy = proxy_for(p).map_err(|e| OpenError {
         stage: OpenStage::Proxy,
+        addr: None,
         fail: OpenFail::Talk(TalkFail::Protocol),
         message: format!("proxy: {e}"),
         attempts: Vec::new(),
@@ -127,6 +131,7 @@ pub fn open_with(
     let deadline = Instant::now() + timeout(p.handshake_timeout);
     let fail = |f: Failure, stage, dialogue: Vec<Exchange>, at: Option<Duration>| OpenError {
         stage,
+        addr: Some(conn.addr),
         fail: OpenFail::Talk(f.kind),
         message: f.message,
         attempts: conn.attempts.clone(),

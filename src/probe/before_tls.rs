@@ -33,6 +33,7 @@ fn net_error(r: &mut BackendReport, e: &NetError) {
 pub(super) fn open_error(r: &mut BackendReport, e: net::OpenError) {
     use net::{OpenFail, OpenStage, TalkFail};
     r.proxy = e.proxy.clone();
+    r.address = e.addr.map(|a| a.to_string());
     r.dialogue = e.dialogue.clone();
     r.timing_ms.connect = e.connect_time.map(ms);
     if let (OpenStage::Connect, OpenFail::Net(kind)) = (e.stage, &e.fail) {
