@@ -84,7 +84,7 @@ pub fn proxy_for(p: &Profile) -> Result<Option<(crate::profile::ProxyUrl, String
 }
 
 /// Resolve the target and open: what the scanner calls.
-pub fn open(p: &Profile, cancel: &Cancel) -> Result<Opened, OpenError> {
+pub fn open(p: &Profile, cancel: &Cancel) -> Result<Opened, Box<OpenError>> {
     open_with(p, &resolve(&p.host, p.port), cancel)
 }
 
@@ -95,17 +95,19 @@ pub fn open_with(
     p: &Profile,
     target: &Result<Vec<SocketAddr>, NetError>,
     cancel: &Cancel,
-) -> Result<Opened, OpenError> {
+) -> Result<Opened, Box<OpenError>> {
     let started = Instant::now();
-    let proxy = proxy_for(p).map_err(|e| OpenError {
-        stage: OpenStage::Proxy,
-        addr: None,
-        fail: OpenFail::Talk(TalkFail::Protocol),
-        message: format!("proxy: {e}"),
-        attempts: Vec::new(),
-        proxy: None,
-        dialogue: Vec::new(),
-        connect_time: None,
+    let proxy = proxy_for(p).map_err(|e| {
+        Box::new(OpenError {
+            stage: OpenStage::Proxy,
+            addr: None,
+            fail: OpenFail::Talk(TalkFail::Protocol),
+            message: format!("proxy: {e}"),
+            attempts: Vec::new(),
+            proxy: None,
+            dialogue: Vec::new(),
+            connect_time: None,
+        })
     })?;
     let shown = proxy.as_ref().map(|(u, from)| match from.as_str() {
         "profile" => u.redacted(),
@@ -124,20 +126,22 @@ pub fn open_with(
     } else {
         OpenStage::Connect
     };
-    let conn = conn.map_err(|e| net_err(e, stage, &shown))?;
+    let conn = conn.map_err(|e| Box::new(net_err(e, stage, &shown)))?;
     let watch = cancel.watch(&conn.stream);
     let mut stream = conn.stream;
     let mut dialogue = Vec::new();
     let deadline = Instant::now() + timeout(p.handshake_timeout);
-    let fail = |f: Failure, stage, dialogue: Vec<Exchange>, at: Option<Duration>| OpenError {
-        stage,
-        addr: Some(conn.addr),
-        fail: OpenFail::Talk(f.kind),
-        message: f.message,
-        attempts: conn.attempts.clone(),
-        proxy: shown.clone(),
-        dialogue,
-        connect_time: at,
+    let fail = |f: Failure, stage, dialogue: Vec<Exchange>, at: Option<Duration>| {
+        Box::new(OpenError {
+            stage,
+            addr: Some(conn.addr),
+            fail: OpenFail::Talk(f.kind),
+            message: f.message,
+            attempts: conn.attempts.clone(),
+            proxy: shown.clone(),
+            dialogue,
+            connect_time: at,
+        })
     };
     if let Some((u, _)) = &proxy {
         let first = target.as_ref().ok().and_then(|a| a.first().copied());

@@ -160,7 +160,7 @@ pub fn probe_one(
     let conn = match net::open_with(p, addrs, cancel) {
         Ok(c) => c,
         Err(e) => {
-            open_error(&mut r, e);
+            open_error(&mut r, *e);
             return r;
         }
     };
