@@ -244,3 +244,28 @@ fn tshark_decrypts_a_lab_handshake_with_the_key_log() {
         }
     }
 }
+
+/// The --help example: import's options come first, the pasted command last.
+#[test]
+fn import_options_before_the_command_line() {
+    let cfg = tempfile::tempdir().unwrap();
+    let out = tlslens_in(
+        cfg.path(),
+        &[
+            "import",
+            "--save",
+            "api",
+            "curl",
+            "-k",
+            "--tlsv1.2",
+            "https://example.com/",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let saved = std::fs::read_to_string(cfg.path().join("tlslens/profiles/api.toml")).unwrap();
+    assert!(
+        saved.contains("min_tls = \"1.2\"") && saved.contains("verify = \"off\""),
+        "{saved}"
+    );
+}

@@ -28,7 +28,7 @@ Examples:
   tlslens probe example.com --proxy socks5h://127.0.0.1:1080
   tlslens probe example.com --keylog keys.log    session secrets for Wireshark (file 0600)
   tlslens export lab:legacy --seclevel 0 --min-tls 1.0 --as python
-  tlslens import curl -k --tlsv1.2 https://example.com/ --save api
+  tlslens import --save api curl -k --tlsv1.2 https://example.com/
   tlslens probe --profile api                    a profile saved in the library
   tlslens completions bash > ~/.local/share/bash-completion/completions/tlslens";
 

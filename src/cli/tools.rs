@@ -24,8 +24,8 @@ pub struct ImportArgs {
     /// Save the profile in the library as NAME (use it with --profile NAME).
     #[arg(long, value_name = "NAME")]
     pub save: Option<String>,
-    /// The command line itself, e.g. `tlslens import curl -k https://example.com/`
-    /// (default: read standard input).
+    /// The command line itself, after import's own options, e.g. `tlslens import --save
+    /// api curl -k https://example.com/` (default: read standard input).
     #[arg(
         value_name = "TEXT",
         trailing_var_arg = true,
