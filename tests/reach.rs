@@ -304,3 +304,45 @@ fn the_environment_picks_the_proxy_as_curl_does() {
     let v = cli_json(&direct, &[("HTTPS_PROXY", "http://127.0.0.1:9")]);
     assert_eq!(v["results"][0]["ok"], true);
 }
+
+/// A server that never stops talking before TLS is cut off (64 KiB, 100 reply lines),
+/// not buffered, and well before the timeout.
+#[test]
+fn an_endless_greeting_is_cut_off() {
+    use std::io::Write;
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        for _ in 0..3 {
+            let Ok((mut s, _)) = l.accept() else { return };
+            std::thread::spawn(move || {
+                let line = b"220-endless greeting\r\n";
+                for _ in 0..50_000 {
+                    if s.write_all(line).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let p = Profile {
+        host: "127.0.0.1".into(),
+        port,
+        starttls: Some(Starttls::Smtp),
+        proxy: Some("direct".into()),
+        handshake_timeout: 10.0,
+        ..Profile::default()
+    };
+    let started = std::time::Instant::now();
+    for r in run(p) {
+        let e = r.error.expect("fails");
+        assert_eq!(
+            (e.kind, e.stage),
+            (ErrorKind::Protocol, Stage::Starttls),
+            "{e:?}"
+        );
+        assert!(r.dialogue.len() <= 256, "the record is bounded too");
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    server.join().unwrap();
+}
