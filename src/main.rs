@@ -1,5 +1,5 @@
 //! Picks the front end: a subcommand runs in `cli`, no subcommand opens the TUI.
-//! Both read the profile through the engine (`profile::Sources`), never each other.
+//! Both read the profile through the engine (`resolve::Sources`), never each other.
 
 use tlslens::cli::{self, Cli};
 

@@ -6,7 +6,8 @@ use clap::Parser;
 use tlslens::backend::BackendId;
 use tlslens::cli::{Cli, Command};
 use tlslens::diagnose::Suggestion;
-use tlslens::profile::{Change, FIELDS, Field, Profile, Sources, Takes, TlsVersion, VerifyMode};
+use tlslens::profile::{Change, FIELDS, Field, Profile, Takes, TlsVersion, VerifyMode};
+use tlslens::resolve::Sources;
 use tlslens::tui::form::Form;
 
 /// A text form other than the default for every field. The match is exhaustive, so

@@ -200,7 +200,9 @@ fn tiny_sizes_do_not_panic() {
     connect(&mut app, "legacy", Action::Connect);
     for view in [View::Session, View::Editor, View::Diff, View::History] {
         app.update(Action::ShowView(view));
-        app.help = view == View::History;
+        if view == View::History {
+            app.mode = tlslens::tui::app::Mode::Help;
+        }
         for (w, h) in [
             (1, 1),
             (10, 3),
@@ -225,7 +227,7 @@ fn diagnosis_panel_and_one_key_fix() {
     snap(&app, "explain_legacy");
     // f shows the change and its cost first; f again applies it and retries.
     app.update(Action::Fix);
-    let fix = app.fix.clone().expect("a verified fix for openssl");
+    let fix = app.fix().cloned().expect("a verified fix for openssl");
     assert_eq!(fix.change.as_flags(), "--seclevel 0");
     snap(&app, "fix_confirm");
     connect(&mut app, "legacy", Action::Fix);
@@ -265,7 +267,7 @@ fn ladder_with_a_field_selected() {
     for _ in 0..curve {
         app.update(Action::Down);
     }
-    assert_eq!(app.ladder_field, curve);
+    assert_eq!(app.ladder.field, curve);
     assert!(ske.fields[curve].value.contains("x25519"));
     // Randoms, keys and signatures differ per run: snapshot the structure only
     // through a fixed message (ServerHelloDone has no random bytes).
@@ -370,4 +372,64 @@ fn escape_cancels_a_running_attempt_and_late_results_are_ignored() {
     });
     assert!(more.is_empty());
     assert!(app.current().unwrap().reports().is_empty());
+}
+
+fn rows(app: &App, w: u16, h: u16) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| render(f, app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn the_comparison_wraps_at_80_columns() {
+    let mut app = app_on("legacy");
+    connect(&mut app, "legacy", Action::Connect);
+    connect(&mut app, "legacy", Action::StepSeclevel);
+    let cmp = app.current().unwrap().comparison.clone().unwrap();
+    assert!(cmp.chars().count() > 80, "{cmp}");
+    let screen = rows(&app, 80, 24);
+    // The status rows: after the body's bottom border, before the key hints.
+    let body_end = screen.iter().rposition(|l| l.starts_with('└')).unwrap();
+    let status: Vec<&str> = screen[body_end + 1..screen.len() - 1]
+        .iter()
+        .map(|l| l.trim())
+        .collect();
+    assert_eq!(status.join(" "), format!("Δ {cmp}"), "{screen:#?}");
+}
+
+#[test]
+fn the_explain_view_scrolls_within_its_text() {
+    let mut app = app_on("legacy");
+    connect(&mut app, "legacy", Action::Connect);
+    app.update(Action::ShowView(View::Explain));
+    let top = rows(&app, 80, 24);
+    assert!(top[2].contains("native-tls FAILED"), "{top:#?}");
+    // Ten pages down (drawn after each key, as the loop does) end on the last page,
+    // not on a blank pane.
+    for _ in 0..10 {
+        app.update(Action::PageDown);
+        rows(&app, 80, 24);
+    }
+    let bottom = rows(&app, 80, 24);
+    let last_text = bottom[2..22]
+        .iter()
+        .filter(|l| {
+            // The pane's inside: after the 15-column lab list and the pane's border.
+            let inside: String = l.chars().skip(16).take(62).collect();
+            !inside.trim().is_empty()
+        })
+        .count();
+    assert!(last_text >= 10, "a blank pane after PgDn:\n{bottom:#?}");
+    assert!(
+        bottom.iter().any(|l| l.contains("◂ highest")),
+        "{bottom:#?}"
+    );
+    // One PgUp moves at once (no overshoot to climb back from), Home goes to the top.
+    app.update(Action::PageUp);
+    assert_ne!(rows(&app, 80, 24), bottom);
+    app.update(Action::Home);
+    assert_eq!(rows(&app, 80, 24), top);
 }

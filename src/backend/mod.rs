@@ -8,51 +8,19 @@ pub mod rustls;
 use crate::materials::Materials;
 use crate::profile::Profile;
 use crate::tap::Tap;
-use serde::{Deserialize, Serialize};
-use std::fmt;
+use serde::Serialize;
 use std::time::Duration;
 
-/// Which stack.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BackendId {
-    NativeTls,
-    Openssl,
-    Rustls,
-}
+pub use crate::profile::BackendId;
 
 impl BackendId {
-    pub const ALL: [BackendId; 3] = [Self::NativeTls, Self::Openssl, Self::Rustls];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::NativeTls => "native-tls",
-            Self::Openssl => "openssl",
-            Self::Rustls => "rustls",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "native-tls" | "native" | "nativetls" => Some(Self::NativeTls),
-            "openssl" => Some(Self::Openssl),
-            "rustls" => Some(Self::Rustls),
-            _ => None,
-        }
-    }
-
+    /// The stack behind this name.
     pub fn backend(self) -> &'static dyn Backend {
         match self {
             Self::NativeTls => &native::NativeTls,
             Self::Openssl => &openssl::OpenSsl,
             Self::Rustls => &rustls::Rustls,
         }
-    }
-}
-
-impl fmt::Display for BackendId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 

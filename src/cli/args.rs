@@ -2,7 +2,8 @@
 //! clap arguments, and what the user gave comes back as (field, text) pairs for the
 //! engine to apply. A new field needs no code here.
 
-use crate::profile::{FIELDS, Field, Flag, Sources, Takes};
+use crate::profile::{FIELDS, Field, Flag, Takes};
+use crate::resolve::Sources;
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches};
 use std::path::PathBuf;
 

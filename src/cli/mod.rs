@@ -1,18 +1,21 @@
 //! The command line: clap definitions and the `probe`, `export` and `lab` commands.
-//! Flags become (field, text) pairs for the engine (`profile::Sources`), which turns
+//! Flags become (field, text) pairs for the engine (`resolve::Sources`), which turns
 //! them into a profile the same way for the TUI; `cli` and `tui` never import each
 //! other — `main.rs` picks one.
 
 mod args;
+mod scan;
+mod scan_text;
 mod text;
 mod tools;
 
-pub use crate::profile::UsageError;
+pub use crate::resolve::UsageError;
 pub use args::ProfileArgs;
 
 use crate::lab::Lab;
 use crate::materials::InputError;
-use crate::profile::{Field, FieldError, Resolved};
+use crate::profile::{Field, FieldError};
+use crate::resolve::Resolved;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -61,6 +64,8 @@ pub enum Command {
     Lab(LabArgs),
     /// Print the profile as client code or a command that reproduces the handshake.
     Export(Box<ExportArgs>),
+    /// What the server accepts: versions, suites in its order, groups, the usual checks.
+    Scan(Box<scan::ScanArgs>),
     /// Make a profile from a pasted curl or openssl s_client command line, or a Python
     /// ssl snippet (the inverse of export).
     Import(tools::ImportArgs),
@@ -325,6 +330,7 @@ pub fn run(command: &Command) -> Result<ExitCode, UsageError> {
         Command::Probe(a) => probe(a),
         Command::Lab(a) => lab(a),
         Command::Export(a) => export(a),
+        Command::Scan(a) => scan::scan(a),
         Command::Import(a) => tools::import(a),
         Command::Profiles(a) => tools::profiles(a),
         Command::Completions(a) => tools::completions(a),

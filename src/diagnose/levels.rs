@@ -1,6 +1,7 @@
 //! OpenSSL security levels explained: what each allows. Which levels a server actually
 //! works at is found by trying (`crate::explain::levels`).
 
+pub use crate::report::LevelResult;
 use serde::Serialize;
 
 /// What one level allows (OpenSSL 3 documentation, SSL_CTX_set_security_level, and
@@ -72,14 +73,6 @@ pub const LEVELS: [LevelInfo; 6] = [
         notes: "as 3",
     },
 ];
-
-/// Whether the openssl backend connects at each level, with the profile otherwise as is.
-#[derive(Clone, Debug, Serialize)]
-pub struct LevelResult {
-    pub level: u8,
-    pub ok: bool,
-    pub outcome: String,
-}
 
 pub fn highest_working(results: &[LevelResult]) -> Option<u8> {
     results.iter().filter(|r| r.ok).map(|r| r.level).max()

@@ -281,7 +281,7 @@ fn hostile_catalogue() -> Vec<ServerSpec> {
             ManyCertificates,
         ),
         spec(
-            "no-reneg-info",
+            "no-reneg",
             "hostile: a TLS 1.2 ServerHello without renegotiation_info",
             "RFC 5746: the libraries refuse a server that does not do secure renegotiation",
             NoRenegotiationInfo,
@@ -293,13 +293,13 @@ fn hostile_catalogue() -> Vec<ServerSpec> {
             Close(At::Accept),
         ),
         spec(
-            "close-after-hello",
+            "close-hello",
             "hostile: closes after its ServerHello",
             "an EOF in the middle of the server's flight",
             Close(At::ServerHello),
         ),
         spec(
-            "reset-after-cert",
+            "reset-cert",
             "hostile: resets after its Certificate",
             "a reset in the middle of the server's flight",
             Reset(At::Certificate),

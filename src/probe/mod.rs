@@ -64,7 +64,15 @@ pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
         handles
             .into_iter()
             .zip(backends)
-            .map(|(h, b)| h.join().unwrap_or_else(|_| panicked(prep, *b)))
+            .map(|(h, b)| {
+                h.join().unwrap_or_else(|_| {
+                    internal_failure(
+                        prep,
+                        *b,
+                        "internal error: the backend thread panicked".into(),
+                    )
+                })
+            })
             .collect()
     });
     Report {
@@ -75,19 +83,6 @@ pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
         tool: ToolInfo::current(),
         keylog: None,
     }
-}
-
-fn panicked(prep: &Prepared, b: BackendId) -> BackendReport {
-    let mut r = empty_report(prep, b, String::new());
-    r.error = Some(ErrorReport {
-        kind: ErrorKind::Io,
-        stage: Stage::Setup,
-        alert: None,
-        alert_from: None,
-        message: "internal error: the backend thread panicked".into(),
-        detail: "this is a tlslens bug; please report it".into(),
-    });
-    r
 }
 
 fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport {
@@ -465,6 +460,21 @@ fn offered_text(t: &Transcript) -> String {
         ),
         _ => "no ClientHello decoded".into(),
     }
+}
+
+/// A report for a backend whose attempt broke inside tlslens (a worker that panicked),
+/// so the caller still has a result for that backend.
+pub fn internal_failure(prep: &Prepared, b: BackendId, why: String) -> BackendReport {
+    let mut r = empty_report(prep, b, String::new());
+    r.error = Some(ErrorReport {
+        kind: ErrorKind::Io,
+        stage: Stage::Setup,
+        alert: None,
+        alert_from: None,
+        message: why,
+        detail: "tlslens failed inside this backend's attempt (a bug: please report it)".into(),
+    });
+    r
 }
 
 #[cfg(test)]

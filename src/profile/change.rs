@@ -2,9 +2,9 @@
 //! editor does to a profile. `apply` is exhaustive, so a new field cannot be silently
 //! ignored; the flag and JSON spellings come from the field table.
 
+use super::BackendId;
 use super::fields::{Field, Json, Takes};
 use super::{Profile, Sni, Starttls, TlsVersion, Trust, VerifyMode};
-use crate::backend::BackendId;
 use std::path::PathBuf;
 
 #[derive(Clone, Debug, PartialEq)]

@@ -6,10 +6,10 @@
 //! parsing that text gives a typed [`Change`]; applying changes is the only way text
 //! reaches a profile, so the editor and the command line cannot disagree.
 
+use super::BackendId;
 use super::change::Change;
 use super::policy::{self, Weakens};
 use super::{FieldError, Profile, Sni, Starttls, TlsVersion, Trust, VerifyMode, host_from_text};
-use crate::backend::BackendId;
 use std::fmt;
 use std::path::{Path, PathBuf};
 

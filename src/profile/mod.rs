@@ -10,16 +10,17 @@
 //! `policy` says what weakens security and what it costs; `change` is a typed edit of
 //! one field; `load` is the one place a profile is read from a file or a target.
 
+mod backend_id;
 mod change;
 mod fields;
 pub mod library;
-mod load;
 mod policy;
 mod reach;
+mod suggestion;
 
+pub use backend_id::BackendId;
 pub use change::Change;
 pub use fields::{FIELDS, Field, FieldSpec, Flag, Takes, Widget, apply_flags, parse_backends};
-pub use load::{Resolved, Sources, UsageError, unknown_lab_server};
 pub use policy::{
     NOTE_NO_HOST_CHECK, NOTE_OLD_TLS, NOTE_VERIFY_OFF, Weakening, cost_of, old_version,
     seclevel_note,
@@ -28,8 +29,8 @@ pub use reach::{
     ProxyKind, ProxyUrl, Starttls, effective_proxy, has_port, host_port, no_proxy_matches,
     proxy_setting, starttls_error,
 };
+pub use suggestion::Suggestion;
 
-use crate::backend::BackendId;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::path::PathBuf;

@@ -4,107 +4,40 @@
 
 pub mod app;
 pub mod form;
+pub mod keys;
 pub mod render;
 pub mod theme;
+pub mod worker;
 
 use crate::lab::Lab;
-use crate::profile::{Sources, UsageError};
-use app::{Action, App, Command, LabEntry, PromptKind, View};
-use ratatui::crossterm::event::{
-    self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
-};
+use crate::resolve::{Sources, UsageError};
+use app::{Action, App, LabEntry};
+use ratatui::crossterm::event::{self, Event as TermEvent, KeyEvent};
 use std::process::ExitCode;
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-/// Everything that can wake the UI.
+pub use app::ladder_items;
+
+/// Everything that can wake the UI, on one channel.
 pub enum Event {
-    Term(TermEvent),
+    Key(KeyEvent),
+    Resize,
     /// The built-in lab is up (or could not start).
     Lab(Result<Lab, String>),
+    /// SIGTERM, SIGHUP or SIGINT.
     Signal,
-    Probe(Action),
+    /// A background result for `App::update` (probe, diagnosis, file I/O).
+    App(Action),
+}
+
+impl From<Action> for Event {
+    fn from(a: Action) -> Self {
+        Event::App(a)
+    }
 }
 
 const TICK: Duration = Duration::from_millis(100);
-
-/// Map a key to an action, given the mode the app is in.
-pub fn map_key(app: &App, k: KeyEvent) -> Option<Action> {
-    if k.kind == KeyEventKind::Release {
-        return None;
-    }
-    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && k.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
-    }
-    let typing = app.prompt.is_some() || (app.view == View::Editor && app.form.editing.is_some());
-    if typing {
-        return match k.code {
-            KeyCode::Char(c) if !ctrl => Some(Action::Char(c)),
-            KeyCode::Backspace => Some(Action::Backspace),
-            KeyCode::Enter => Some(Action::Activate),
-            KeyCode::Esc => Some(Action::Escape),
-            KeyCode::Left => Some(Action::Left),
-            KeyCode::Right => Some(Action::Right),
-            _ => None,
-        };
-    }
-    Some(match (k.code, ctrl) {
-        (KeyCode::Char('s'), true) => Action::OpenPrompt(PromptKind::Save),
-        (KeyCode::Char('o'), true) => Action::OpenPrompt(PromptKind::Load),
-        (KeyCode::Char('q'), false) => Action::Quit,
-        (KeyCode::Enter, _) => Action::Activate,
-        (KeyCode::Esc, _) => Action::Cancel,
-        (KeyCode::Char('s'), false) => Action::StepSeclevel,
-        (KeyCode::Char('m'), false) => Action::StepMinTls,
-        (KeyCode::Char('v'), false) => Action::ToggleVerify,
-        (KeyCode::Char('e'), false) => Action::ShowView(View::Editor),
-        (KeyCode::Char('d'), false) => Action::ShowView(View::Diff),
-        (KeyCode::Char('h'), false) => Action::ShowView(View::History),
-        (KeyCode::Char('x'), false) => Action::ShowView(View::Explain),
-        (KeyCode::Char('l'), false) => Action::ShowView(View::Ladder),
-        (KeyCode::Char('c'), false) => Action::ShowView(View::Code),
-        (KeyCode::Char('y'), false) if app.view == View::Code => Action::Yank,
-        (KeyCode::Char('w'), false) if app.view == View::Code => Action::WriteCode,
-        (KeyCode::Char('f'), false) => Action::Fix,
-        (KeyCode::Char('?'), _) => Action::ToggleHelp,
-        (KeyCode::Tab, _) => Action::FocusNext,
-        (KeyCode::BackTab, _) => Action::FocusPrev,
-        (KeyCode::Up | KeyCode::Char('k'), false) => Action::Up,
-        (KeyCode::Down | KeyCode::Char('j'), false) => Action::Down,
-        (KeyCode::Left, _) => Action::Left,
-        (KeyCode::Right, _) => Action::Right,
-        (KeyCode::PageUp, _) => Action::PageUp,
-        (KeyCode::PageDown, _) => Action::PageDown,
-        _ => return None,
-    })
-}
-
-/// A report's messages for the ladder: the clear ones dissected from the wire, and
-/// where the TLS 1.3 flight was decrypted, those messages in place of the records.
-pub fn ladder_items(r: &crate::report::BackendReport) -> Vec<crate::wire::dissect::Dissected> {
-    let mut items = crate::wire::dissect::dissect(&r.wire);
-    if let Some(d) = &r.decrypted {
-        let plain: Vec<_> = d
-            .raw_messages
-            .iter()
-            .map(|(from, at_ms, raw)| {
-                crate::wire::dissect::dissect_handshake(*from, *at_ms, raw, Some(0x0304))
-            })
-            .collect();
-        if !plain.is_empty() {
-            // Keep the clear messages and place the decrypted ones by time.
-            items.retain(|x| !x.name.starts_with("Encrypted"));
-            items.extend(plain);
-            items.sort_by(|a, b| {
-                a.at_ms
-                    .partial_cmp(&b.at_ms)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-        }
-    }
-    items
-}
 
 /// The lab as the TUI lists it.
 pub fn lab_entries(lab: &Lab) -> Vec<LabEntry> {
@@ -121,70 +54,6 @@ pub fn lab_entries(lab: &Lab) -> Vec<LabEntry> {
         .collect()
 }
 
-fn execute(cmd: Command, tx: &Sender<Event>, app: &mut App) {
-    match cmd {
-        Command::Probe {
-            attempt,
-            prepared,
-            backend,
-        } => {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                let addrs = crate::net::resolve(&prepared.profile.host, prepared.profile.port);
-                let report = crate::probe::probe_one(
-                    &prepared,
-                    &addrs,
-                    backend,
-                    &crate::cancel::Cancel::new(),
-                );
-                let _ = tx.send(Event::Probe(Action::ProbeDone {
-                    attempt,
-                    report: Box::new(report),
-                }));
-            });
-        }
-        Command::Explain {
-            attempt,
-            prepared,
-            reports,
-        } => {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                let explained = crate::explain::explain_attempt(
-                    &prepared,
-                    reports,
-                    &crate::cancel::Cancel::new(),
-                );
-                let _ = tx.send(Event::Probe(Action::Explained {
-                    attempt,
-                    explained: Box::new(explained),
-                }));
-            });
-        }
-        Command::Clipboard(text) => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(crate::export::osc52(&text).as_bytes());
-            let _ = out.flush();
-        }
-        Command::Save(path, text) => {
-            app.status = Some(match std::fs::write(&path, text) {
-                Ok(()) => format!("profile saved to {}", path.display()),
-                Err(e) => format!("{}: cannot save: {e}", path.display()),
-            });
-            app.dirty = true;
-        }
-        Command::Load(path) => {
-            let result = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read: {e}"))
-                .and_then(|t| {
-                    crate::profile::Profile::from_toml(&t).map_err(|e| format!("bad profile: {e}"))
-                });
-            app.loaded(&path, result);
-        }
-    }
-}
-
 /// Where the TUI opens: which lab server is selected and the profile to load, from
 /// the command-line target (`lab:NAME`, HOST[:PORT] or nothing), the saved profile
 /// and flags — through the same engine function as `probe`.
@@ -196,7 +65,7 @@ pub fn initial_profile(
     let idx = match target.map(|t| t.strip_prefix("lab:")) {
         Some(Some(name)) => entries.iter().position(|e| e.name == name).ok_or_else(|| {
             let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-            crate::profile::unknown_lab_server(name, &names)
+            crate::resolve::unknown_lab_server(name, &names)
         })?,
         // A real target or a saved profile is loaded before the lab is up; the lab
         // only fills the list.
@@ -221,7 +90,7 @@ pub fn run(
     if let Some(name) = target.and_then(|t| t.strip_prefix("lab:")) {
         let names: Vec<&str> = crate::lab::catalogue().iter().map(|s| s.name).collect();
         if !names.contains(&name) {
-            return Err(crate::profile::unknown_lab_server(name, &names));
+            return Err(crate::resolve::unknown_lab_server(name, &names));
         }
     }
     // A real target or a saved profile is loaded at once; a lab server when the lab is up.
@@ -247,7 +116,13 @@ pub fn run(
         let tx = tx.clone();
         std::thread::spawn(move || {
             while let Ok(ev) = event::read() {
-                if tx.send(Event::Term(ev)).is_err() {
+                // Only what the UI uses wakes it (no mouse or focus events).
+                let ev = match ev {
+                    TermEvent::Key(k) => Event::Key(k),
+                    TermEvent::Resize(..) => Event::Resize,
+                    _ => continue,
+                };
+                if tx.send(ev).is_err() {
                     break;
                 }
             }
@@ -268,32 +143,28 @@ pub fn run(
         });
     }
     let mut terminal = ratatui::init();
+    worker::install_panic_hook();
     let result = (|| -> std::io::Result<()> {
         loop {
             if app.dirty {
                 terminal.draw(|f| render::render(f, &app))?;
                 app.dirty = false;
             }
-            let first = if app.running() {
+            // Block until something happens; wake for a tick only while a spinner shows.
+            let first = if app.wants_tick() {
                 match rx.recv_timeout(TICK) {
-                    Ok(ev) => Some(ev),
-                    Err(RecvTimeoutError::Timeout) => None,
+                    Ok(ev) => ev,
+                    Err(RecvTimeoutError::Timeout) => Event::App(Action::Tick),
                     Err(RecvTimeoutError::Disconnected) => return Ok(()),
                 }
             } else {
                 match rx.recv() {
-                    Ok(ev) => Some(ev),
+                    Ok(ev) => ev,
                     Err(_) => return Ok(()),
                 }
             };
-            let mut events: Vec<Event> = first.into_iter().collect();
-            if events.is_empty() {
-                let cmds = app.update(Action::Tick);
-                for c in cmds {
-                    execute(c, &tx, &mut app);
-                }
-            }
             // Drain whatever else is pending, then draw once.
+            let mut events = vec![first];
             while let Ok(ev) = rx.try_recv() {
                 events.push(ev);
                 if events.len() > 256 {
@@ -302,28 +173,26 @@ pub fn run(
             }
             for ev in events {
                 let action = match ev {
-                    Event::Term(TermEvent::Key(k)) => map_key(&app, k),
-                    Event::Term(TermEvent::Resize(..)) => Some(Action::Resize),
-                    Event::Term(_) => None,
+                    Event::Key(k) => keys::map_key(&app, k),
+                    Event::Resize => Some(Action::Resize),
                     Event::Signal => Some(Action::Quit),
+                    Event::App(a) => Some(a),
                     Event::Lab(Ok(l)) => {
                         let entries = lab_entries(&l);
-                        let (idx, profile) = initial_profile(&entries, target, src)
+                        let (selected, profile) = initial_profile(&entries, target, src)
                             .map_err(|e| std::io::Error::other(e.to_string()))?;
-                        app.lab_ready(entries, idx, profile);
                         lab = Some(l);
-                        None
+                        Some(Action::LabReady {
+                            entries,
+                            selected,
+                            profile,
+                        })
                     }
-                    Event::Lab(Err(e)) => {
-                        app.status = Some(format!("the lab could not start: {e}"));
-                        app.dirty = true;
-                        None
-                    }
-                    Event::Probe(a) => Some(a),
+                    Event::Lab(Err(e)) => Some(Action::LabFailed(e)),
                 };
                 if let Some(a) = action {
                     for c in app.update(a) {
-                        execute(c, &tx, &mut app);
+                        worker::execute(c, &tx, &app);
                     }
                 }
                 if app.quit {
@@ -332,6 +201,10 @@ pub fn run(
             }
         }
     })();
+    // Whatever is still at work stops (its sockets are shut) before the lab goes.
+    for a in &app.attempts {
+        a.cancel.cancel();
+    }
     ratatui::restore();
     drop(lab);
     result.map_err(|e| UsageError::Other(format!("terminal: {e}")))?;

@@ -1,29 +1,57 @@
 //! Wire layer: the backend-independent truth about a handshake.
 //!
 //! The tap (see `crate::tap`) records every byte both ways as [`Chunk`]s; this module
-//! turns them into TLS records and decoded handshake messages with IANA names.
-//! Everything here treats its input as hostile: bounded, never panics.
+//! turns them into TLS records and decoded handshake messages with IANA names, and
+//! writes the ClientHellos a scanner sends. Everything here treats its input as
+//! hostile: bounded, never panics.
+//!
+//! One framer, one cursor, one walk, two views:
+//! - `framing`: the record framer and handshake reassembler, with the size limits
+//!   (also used by `crate::decrypt`);
+//! - `walk`: both directions of a capture in wire order, over the framer;
+//! - [`dissect`]: the cursor and field recorder, and one function per message and per
+//!   extension returning the typed value and, when recording, every field's span,
+//!   meaning and RFC section. [`Transcript::decode`] walks with the recorder off,
+//!   [`dissect::dissect`] with it on;
+//! - `messages`: the typed values and their JSON shape (the `--json` contract);
+//! - `show`: hex, escaped peer strings and value spellings;
+//! - `write`: the ClientHello writer ([`write::ClientHelloSpec`]);
+//! - [`names`]: the IANA registry (`crate::iana`) under its historical path.
 
-mod ciphers;
+// Peer bytes are hostile: no unwrap, no panic, no unchecked indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+#[cfg(test)]
+use crate::iana::ciphers;
 pub mod dissect;
-mod extensions;
 #[cfg(test)]
 mod fixtures;
-mod handshake;
+mod framing;
 mod messages;
 pub mod names;
-mod reader;
-mod record;
+mod show;
 #[cfg(test)]
 mod tests;
+mod walk;
+pub mod write;
 
-pub use handshake::{HRR_RANDOM, decode_handshake_message};
+pub use dissect::{HRR_RANDOM, decode_handshake_message};
+pub(crate) use framing::{Frame, HsFrame, HsStream, MAX_HANDSHAKE, RecordStream};
 pub use messages::{
     AlertMessage, Body, CertEntry, Certificate, CertificateRequest, CertificateVerify, CipherSuite,
     ClientHello, ClientKeyExchange, EncryptedRecords, ExtensionEntry, Finished, Group,
     HelloExtensions, KeyShare, Message, NewSessionTicket, NotTls, ServerHello, ServerKeyExchange,
     SigScheme, Sslv2ClientHello, Unknown, Version,
 };
+pub(crate) use show::hex;
 
 use serde::Serialize;
 use std::time::Duration;
@@ -81,9 +109,10 @@ pub struct Transcript {
 }
 
 impl Transcript {
-    /// Decode recorded chunks. Never panics, bounded work and memory.
+    /// Decode recorded chunks: the walk with the field recorder off. Never panics,
+    /// bounded work and memory.
     pub fn decode(chunks: &[Chunk]) -> Transcript {
-        let mut d = record::Decoder::default();
+        let mut d = walk::Walk::new(false);
         for c in chunks {
             d.feed(c);
         }

@@ -760,6 +760,12 @@ fn check_bounded(cs: &[Chunk]) {
         t.first_alert(S),
         t.server_spoke_non_tls(),
     );
+    // The same walk with the recorder on: bounded, and every item's fields tile it.
+    let ds = dissect::dissect(cs);
+    assert!(ds.len() <= input.max(1));
+    for d in &ds {
+        dissect::tests::check_tiling(d);
+    }
 }
 
 /// A stream of well-framed records with random contents, so the property tests reach
@@ -842,5 +848,8 @@ proptest! {
     ) {
         let b = decode_handshake_message(t, &body, v);
         serde_json::to_string(&Message { from: S, at_ms: 0.0, body: b }).unwrap();
+        let mut raw = vec![t, 0, (body.len() >> 8) as u8, body.len() as u8];
+        raw.extend(&body);
+        dissect::tests::check_tiling(&dissect::dissect_handshake(S, 0.0, &raw, v));
     }
 }

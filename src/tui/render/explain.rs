@@ -2,6 +2,7 @@
 //! change seen to work and what it costs; then the OpenSSL security levels on this
 //! server. And the confirmation box `f` shows before applying a fix.
 
+use super::scroll::Scroll;
 use super::{SPINNER, block, centered, para};
 use crate::diagnose::Severity;
 use crate::diagnose::levels::{LEVELS, highest_working};
@@ -12,6 +13,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Clear;
 
+/// The diagnosis view's own state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExplainState {
+    pub scroll: Scroll,
+}
+
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut lines: Vec<Line> = Vec::new();
@@ -21,6 +28,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         Some(Explanation::None) => {
             lines.push(Line::from(Span::styled("waiting for the attempt…", muted)))
         }
+        Some(Explanation::Stopped) => lines.push(Line::from(Span::styled(
+            "the diagnosis was stopped (Esc or a newer attempt): Enter retries",
+            muted,
+        ))),
+        Some(Explanation::Failed(why)) => lines.push(Line::from(Span::styled(
+            format!("the diagnosis failed: {why}"),
+            t.get(Role::Failed),
+        ))),
         Some(Explanation::Searching) => lines.push(Line::from(Span::styled(
             format!(
                 "{} trying the smallest changes, one handshake each (bounded)…",
@@ -128,26 +143,23 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             }
         }
     }
-    f.render_widget(
-        para(lines, t.get(Role::Text))
-            .scroll((app.scroll_explain, 0))
-            .block(block(
-                " why (x) — f applies the selected backend's fix ",
-                app.focus == Pane::Main,
-                app,
-            )),
-        area,
-    );
+    let p = para(lines, t.get(Role::Text)).block(block(
+        " why (x) — f applies the selected backend's fix ",
+        app.focus == Pane::Main,
+        app,
+    ));
+    let at = app.explain.scroll.fit(&p, area);
+    f.render_widget(p.scroll((at, 0)), area);
 }
 
 pub fn render_fix(f: &mut Frame, area: Rect, app: &App) {
-    let Some(fix) = &app.fix else { return };
+    let Some(fix) = app.fix() else { return };
     let t = &app.theme;
     let r = centered(area, 70, 9);
     let lines = vec![
         Line::from(vec![
             Span::styled(format!("{}: ", fix.backend), t.get(Role::Muted)),
-            Span::styled(fix.change.as_flags(), t.get(Role::Changed)),
+            Span::styled(fix.flags.clone(), t.get(Role::Changed)),
         ]),
         Line::from(Span::styled(fix.why.clone(), t.get(Role::Text))),
         Line::from(vec![

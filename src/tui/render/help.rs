@@ -6,7 +6,7 @@ use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 pub const KEYS: &[(&str, &str)] = &[
     ("Enter", "connect / retry with the current profile"),
@@ -35,7 +35,6 @@ pub const KEYS: &[(&str, &str)] = &[
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let r = centered(area, 64, KEYS.len() as u16 + 2);
     let lines: Vec<Line> = KEYS
         .iter()
         .map(|(k, what)| {
@@ -45,9 +44,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             ])
         })
         .collect();
+    // As wide as the longest line (when there is room), lines wrapped when not.
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 2;
+    let w = widest.min(area.width);
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block(" keys (any key closes) ", true, app));
+    let h = p.line_count(w.saturating_sub(2)) as u16;
+    let r = centered(area, w, h);
     f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).block(block(" keys (any key closes) ", true, app)),
-        r,
-    );
+    f.render_widget(p, r);
 }

@@ -1,11 +1,24 @@
 //! History view: every attempt, newest first, with what changed and what it did.
 
+use super::scroll::Move;
 use super::{block, para};
 use crate::tui::app::{App, Pane, Slot};
 use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+
+/// The history view's own state: how many of the newest attempts are scrolled past.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryState {
+    pub scroll: usize,
+}
+
+impl HistoryState {
+    pub fn apply(&mut self, mv: Move, attempts: usize) {
+        self.scroll = mv.step(self.scroll, attempts);
+    }
+}
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
@@ -16,7 +29,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             t.get(Role::Muted),
         )));
     }
-    for a in app.attempts.iter().rev().skip(app.scroll_history) {
+    for a in app.attempts.iter().rev().skip(app.history.scroll) {
         let mut spans = vec![Span::styled(format!("#{:<3}", a.id), t.get(Role::Title))];
         for (b, s) in &a.slots {
             let (txt, role) = match s {

@@ -12,6 +12,7 @@
 //! └────────────────────────────────────────────────────────────────┘
 //! ```
 
+use super::scroll::Move;
 use super::{block, para};
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::Role;
@@ -21,10 +22,31 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
+/// The ladder's own state: the selected message and, within it, the selected field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LadderState {
+    pub msg: usize,
+    pub field: usize,
+}
+
+impl LadderState {
+    /// Move the message (or, with `in_fields`, the field) selection; `fields` holds
+    /// each message's field count.
+    pub fn apply(&mut self, mv: Move, in_fields: bool, fields: &[usize]) {
+        if in_fields {
+            let n = fields.get(self.msg).copied().unwrap_or(0);
+            self.field = mv.step(self.field, n);
+        } else {
+            self.msg = mv.step(self.msg, fields.len());
+            self.field = 0;
+        }
+    }
+}
+
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let b = app.selected_backend_id();
-    let items = app.ladder_items();
+    let items: &[Dissected] = app.derived().map(|d| d.ladder.as_slice()).unwrap_or(&[]);
     let [top, hex] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
     let [left, right] =
@@ -44,10 +66,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         );
         return;
     }
-    let sel = app.ladder_msg.min(items.len() - 1);
-    render_ladder(f, left, app, &items, sel, &title);
+    let sel = app.ladder.msg.min(items.len() - 1);
+    render_ladder(f, left, app, items, sel, &title);
     let msg = &items[sel];
-    let field = app.ladder_field.min(msg.fields.len().saturating_sub(1));
+    let field = app.ladder.field.min(msg.fields.len().saturating_sub(1));
     render_fields(f, right, app, msg, field);
     render_hex(f, hex, app, msg, field);
 }

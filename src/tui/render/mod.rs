@@ -8,18 +8,18 @@
 //! └ key hints ────────────────────────────────────────────────────────────┘
 //! ```
 
-mod code;
-mod diff;
+pub mod code;
+pub mod diff;
 mod editor;
-mod explain;
-mod help;
-mod history;
-mod ladder;
-mod session;
+pub mod explain;
+pub mod help;
+pub mod history;
+pub mod ladder;
+pub mod scroll;
+pub mod session;
 
-use super::app::{App, Pane, PromptKind, View};
+use super::app::{App, Confirm, Explanation, FixProposal, LabEntry, Mode, Pane, PromptKind, View};
 use super::theme::Role;
-use crate::profile::Field;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -39,10 +39,18 @@ pub fn render(f: &mut Frame, app: &App) {
         f.render_widget(p, area);
         return;
     }
+    // A message or the Δ against the attempt before wraps (up to 3 rows) rather than
+    // lose its end; hints (the fix, the lab entry) keep to one row.
+    let mut status_line = Paragraph::new(status_line(app));
+    let mut status_rows = 1;
+    if matches!(footer(app), Footer::Status(_) | Footer::Comparison(_)) {
+        status_line = status_line.wrap(Wrap { trim: false });
+        status_rows = status_line.line_count(area.width).clamp(1, 3) as u16;
+    }
     let [header, body, status, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(4),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -65,16 +73,14 @@ pub fn render(f: &mut Frame, app: &App) {
         View::Ladder => ladder::render(f, main, app),
         View::Code => code::render(f, main, app),
     }
-    render_status(f, status, app);
+    f.render_widget(status_line, status);
     render_keys(f, keys, app);
-    if app.prompt.is_some() {
-        render_prompt(f, area, app);
-    }
-    if app.fix.is_some() {
-        explain::render_fix(f, area, app);
-    }
-    if app.help {
-        help::render(f, area, app);
+    match &app.mode {
+        Mode::Prompt(_) => render_prompt(f, area, app),
+        Mode::Confirm(Confirm::Fix(_)) => explain::render_fix(f, area, app),
+        Mode::Confirm(Confirm::Overwrite(file)) => render_overwrite(f, area, app, file),
+        Mode::Help => help::render(f, area, app),
+        Mode::Normal | Mode::Editing => {}
     }
 }
 
@@ -101,24 +107,17 @@ pub fn block<'a>(title: &'a str, focused: bool, app: &App) -> Block<'a> {
 fn render_header(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::styled(" tlslens ", t.get(Role::Title))];
-    if let Some(e) = app.lab.get(app.server)
-        && e.profile.port.to_string() == app.form.get(Field::Port)
-    {
+    if let Some(e) = app.lab_target() {
         spans.push(Span::styled(format!("lab:{} ", e.name), t.get(Role::Muted)));
     }
     spans.push(Span::styled(
-        format!(
-            "{}:{} ",
-            app.form.get(Field::Host),
-            app.form.get(Field::Port)
-        ),
+        format!("{} ", app.target_text()),
         t.get(Role::Text),
     ));
-    let weak = app.form.weakenings();
+    let weak = app.weakened_words();
     if !weak.is_empty() {
-        let words: Vec<String> = weak.into_iter().map(|w| w.short).collect();
         spans.push(Span::styled(
-            format!(" WEAKENED: {} ", words.join(", ")),
+            format!(" WEAKENED: {} ", weak.join(", ")),
             t.get(Role::Insecure),
         ));
     }
@@ -140,54 +139,71 @@ fn render_servers(f: &mut Frame, area: Rect, app: &App) {
     f.render_stateful_widget(list, area, &mut state);
 }
 
-fn render_status(f: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
-    let line = if let Some(s) = &app.status {
-        Line::from(Span::styled(s.clone(), t.get(Role::Warning)))
-    } else if let Some(c) = app
-        .current()
-        .and_then(|a| a.comparison.as_ref())
+/// What the status line says, in order of precedence.
+pub enum Footer<'a> {
+    Status(&'a str),
+    /// This attempt against the one before.
+    Comparison(&'a str),
+    Fix(FixProposal),
+    /// The diagnosis search is running (a spinner).
+    Searching,
+    /// The target is this lab server: what it is.
+    Lab(&'a LabEntry),
+    Empty,
+}
+
+pub fn footer(app: &App) -> Footer<'_> {
+    let current = app.current();
+    if let Some(s) = &app.status {
+        Footer::Status(s)
+    } else if let Some(c) = current
+        .and_then(|a| a.comparison.as_deref())
         .filter(|c| !c.starts_with("same profile"))
     {
-        Line::from(vec![
-            Span::styled("Δ ", t.get(Role::Changed)),
-            Span::styled(c.clone(), t.get(Role::Changed)),
-        ])
+        Footer::Comparison(c)
     } else if let Some(fix) = app.fix_for_selected() {
-        Line::from(vec![
+        Footer::Fix(fix)
+    } else if current.is_some_and(|a| matches!(a.explanation, Explanation::Searching)) {
+        Footer::Searching
+    } else if let Some(e) = app.lab_target() {
+        Footer::Lab(e)
+    } else {
+        Footer::Empty
+    }
+}
+
+fn status_line(app: &App) -> Line<'_> {
+    let t = &app.theme;
+    match footer(app) {
+        Footer::Status(s) => Line::from(Span::styled(s, t.get(Role::Warning))),
+        Footer::Comparison(c) => Line::from(vec![
+            Span::styled("Δ ", t.get(Role::Changed)),
+            Span::styled(c, t.get(Role::Changed)),
+        ]),
+        Footer::Fix(fix) => Line::from(vec![
             Span::styled(format!("{}: ", fix.backend), t.get(Role::Muted)),
             Span::styled("f", t.get(Role::Key)),
-            Span::styled(
-                format!(" applies {}", fix.change.as_flags()),
-                t.get(Role::Changed),
-            ),
+            Span::styled(format!(" applies {}", fix.flags), t.get(Role::Changed)),
             Span::styled(format!(" — {}", fix.why), t.get(Role::Muted)),
-        ])
-    } else if matches!(
-        app.current().map(|a| &a.explanation),
-        Some(super::app::Explanation::Searching)
-    ) {
-        Line::from(Span::styled(
+        ]),
+        Footer::Searching => Line::from(Span::styled(
             format!(
                 "{} looking for the smallest change that works…",
                 SPINNER[app.spinner % SPINNER.len()]
             ),
             t.get(Role::Muted),
-        ))
-    } else if let Some(e) = app.lab.get(app.server) {
-        Line::from(Span::styled(
+        )),
+        Footer::Lab(e) => Line::from(Span::styled(
             format!("{}: {}", e.name, e.summary),
             t.get(Role::Muted),
-        ))
-    } else {
-        Line::default()
-    };
-    f.render_widget(Paragraph::new(line), area);
+        )),
+        Footer::Empty => Line::default(),
+    }
 }
 
 fn render_keys(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let keys: &[(&str, &str)] = if app.form.editing.is_some() {
+    let keys: &[(&str, &str)] = if matches!(app.mode, Mode::Editing) {
         &[("Enter", "keep"), ("Esc", "undo"), ("←/→", "cursor")]
     } else if app.view == View::Editor {
         &[
@@ -222,7 +238,7 @@ fn render_keys(f: &mut Frame, area: Rect, app: &App) {
 }
 
 fn render_prompt(f: &mut Frame, area: Rect, app: &App) {
-    let Some(p) = &app.prompt else { return };
+    let Some(p) = app.prompt() else { return };
     let t = &app.theme;
     let w = area.width.saturating_sub(4).min(70);
     let r = Rect::new(
@@ -242,6 +258,32 @@ fn render_prompt(f: &mut Frame, area: Rect, app: &App) {
     ]))
     .block(block(title, true, app));
     f.render_widget(para, r);
+}
+
+fn render_overwrite(f: &mut Frame, area: Rect, app: &App, file: &super::app::FileWrite) {
+    let t = &app.theme;
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("{} exists.", file.path.display()),
+            t.get(Role::Text),
+        )),
+        Line::from(vec![
+            Span::styled("y", t.get(Role::Key)),
+            Span::styled(" or ", t.get(Role::Muted)),
+            Span::styled("Enter", t.get(Role::Key)),
+            Span::styled(" replaces it, ", t.get(Role::Muted)),
+            Span::styled("n", t.get(Role::Key)),
+            Span::styled(" or ", t.get(Role::Muted)),
+            Span::styled("Esc", t.get(Role::Key)),
+            Span::styled(" keeps it", t.get(Role::Muted)),
+        ]),
+    ];
+    let r = centered(area, 70, 4);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        para(lines, t.get(Role::Text)).block(block(" overwrite? ", true, app)),
+        r,
+    );
 }
 
 /// Centered rectangle of at most `w`×`h`.

@@ -9,6 +9,7 @@
 //! └───────────────────────┘└─────────────────────┘
 //! ```
 
+use super::scroll::Scroll;
 use super::{SPINNER, block, para};
 use crate::backend::BackendId;
 use crate::report::BackendReport;
@@ -17,6 +18,13 @@ use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
+
+/// The session view's own state: how far each lower pane is scrolled.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionState {
+    pub certs: Scroll,
+    pub transcript: Scroll,
+}
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let [top, bottom] =
@@ -43,12 +51,14 @@ fn render_column(f: &mut Frame, area: Rect, app: &App, b: BackendId, selected: b
     let inner_w = area.width.saturating_sub(2) as usize;
     let focused = selected && app.focus == Pane::Main;
     let title = format!("{}{}", b.name(), if selected { " ◂" } else { "" });
-    let slot = app
-        .current()
-        .and_then(|a| a.slots.iter().find(|(id, _)| *id == b).map(|(_, s)| s));
-    // While retrying, the previous result stays under a spinner in the title, so an
-    // unchanged retry redraws a few cells, not the whole column.
-    let previous = app.attempts.iter().rev().skip(1).find_map(|a| a.report(b));
+    let current = app.current();
+    let slot = current.and_then(|a| a.slot(b));
+    // While retrying, the previous result (same target) stays under a spinner in the
+    // title, so an unchanged retry redraws a few cells, not the whole column.
+    let previous = current
+        .and_then(|a| a.follows)
+        .and_then(|id| app.attempt(id))
+        .and_then(|a| a.report(b));
     let spin = SPINNER[app.spinner % SPINNER.len()];
     let title = match slot {
         Some(Slot::Connecting) => format!("{} {spin}", b.name()),
@@ -208,12 +218,9 @@ fn render_certs(f: &mut Frame, area: Rect, app: &App, b: BackendId, r: Option<&B
         ))),
         None => lines.push(Line::from(Span::styled("-", t.get(Role::Muted)))),
     }
-    f.render_widget(
-        para(lines, t.get(Role::Text))
-            .scroll((app.scroll_certs, 0))
-            .block(block(&title, app.focus == Pane::Certs, app)),
-        area,
-    );
+    let p = para(lines, t.get(Role::Text)).block(block(&title, app.focus == Pane::Certs, app));
+    let at = app.session.certs.fit(&p, area);
+    f.render_widget(p.scroll((at, 0)), area);
 }
 
 fn render_transcript(
@@ -225,10 +232,11 @@ fn render_transcript(
 ) {
     let t = &app.theme;
     let title = format!("transcript ({})", b.name());
-    let lines: Vec<Line> = match r {
-        Some(r) => r
-            .transcript_lines()
-            .into_iter()
+    let derived = r.and_then(|_| app.derived());
+    let lines: Vec<Line> = match derived {
+        Some(d) => d
+            .transcript
+            .iter()
             .map(|l| {
                 let role = if l.contains("Alert") {
                     Role::Failed
@@ -237,17 +245,14 @@ fn render_transcript(
                 } else {
                     Role::Title
                 };
-                Line::from(Span::styled(l, t.get(role)))
+                Line::from(Span::styled(l.as_str(), t.get(role)))
             })
             .collect(),
         None => vec![Line::from(Span::styled("-", t.get(Role::Muted)))],
     };
-    f.render_widget(
-        para(lines, t.get(Role::Text))
-            .scroll((app.scroll_transcript, 0))
-            .block(block(&title, app.focus == Pane::Transcript, app)),
-        area,
-    );
+    let p = para(lines, t.get(Role::Text)).block(block(&title, app.focus == Pane::Transcript, app));
+    let at = app.session.transcript.fit(&p, area);
+    f.render_widget(p.scroll((at, 0)), area);
 }
 
 /// Split `TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA` into lines of at most `width`, breaking

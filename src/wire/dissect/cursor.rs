@@ -1,31 +1,38 @@
-//! The bounds-checked cursor with absolute offsets, and the field collector.
+//! The one cursor over peer bytes (bounds-checked, absolute offsets) and the field
+//! recorder that, when switched on, notes where every field read lies and what it means.
+//! The typed decoder runs the walks with the recorder off; the dissector with it on.
 
 use super::*;
 
-/// What is known about the connection when a message is dissected.
+/// What is known about the connection when a message is walked.
 #[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Ctx {
-    pub(super) version: Option<u16>,
-    pub(super) suite: Option<u16>,
+pub(crate) struct Ctx {
+    /// Negotiated version, once a ServerHello was seen (or the caller's hint).
+    pub(crate) version: Option<u16>,
+    /// Negotiated cipher suite, once a ServerHello was seen.
+    pub(crate) suite: Option<u16>,
+    /// Version field of the record header that carried the message.
+    pub(crate) record_version: u16,
 }
 
 impl Ctx {
-    pub(super) fn tls13(&self) -> bool {
+    pub(crate) fn tls13(&self) -> bool {
         self.version == Some(0x0304)
     }
 }
 
-/// Cursor over `raw[pos..end]`; positions are offsets into `raw`. Failed reads
-/// consume nothing.
+/// Cursor over `raw[pos..end]`; positions are offsets into `raw` (so a recorded field
+/// knows where its bytes are). Failed reads return `None` and consume nothing, so a
+/// peer that lies about a length never makes us index out of bounds.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Cur<'a> {
-    pub(super) raw: &'a [u8],
-    pub(super) pos: usize,
-    pub(super) end: usize,
+pub(crate) struct Cur<'a> {
+    pub(crate) raw: &'a [u8],
+    pub(crate) pos: usize,
+    pub(crate) end: usize,
 }
 
 impl<'a> Cur<'a> {
-    pub(super) fn new(raw: &'a [u8], start: usize, end: usize) -> Self {
+    pub(crate) fn new(raw: &'a [u8], start: usize, end: usize) -> Self {
         let end = end.min(raw.len());
         Cur {
             raw,
@@ -33,16 +40,16 @@ impl<'a> Cur<'a> {
             end,
         }
     }
-    pub(super) fn rem(&self) -> usize {
+    pub(crate) fn rem(&self) -> usize {
         self.end.saturating_sub(self.pos)
     }
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rem() == 0
     }
-    pub(super) fn bytes(&self) -> &'a [u8] {
+    pub(crate) fn bytes(&self) -> &'a [u8] {
         self.raw.get(self.pos..self.end).unwrap_or(&[])
     }
-    pub(super) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let e = self.pos.checked_add(n)?;
         if e > self.end {
             return None;
@@ -51,29 +58,29 @@ impl<'a> Cur<'a> {
         self.pos = e;
         Some(s)
     }
-    pub(super) fn u8(&mut self) -> Option<u8> {
+    pub(crate) fn u8(&mut self) -> Option<u8> {
         self.take(1)?.first().copied()
     }
-    pub(super) fn u16(&mut self) -> Option<u16> {
+    pub(crate) fn u16(&mut self) -> Option<u16> {
         match self.take(2)? {
             [a, b] => Some(u16::from_be_bytes([*a, *b])),
             _ => None,
         }
     }
-    pub(super) fn u24(&mut self) -> Option<usize> {
+    pub(crate) fn u24(&mut self) -> Option<usize> {
         match self.take(3)? {
             [a, b, c] => Some(usize::from(*a) << 16 | usize::from(*b) << 8 | usize::from(*c)),
             _ => None,
         }
     }
-    pub(super) fn u32(&mut self) -> Option<u32> {
+    pub(crate) fn u32(&mut self) -> Option<u32> {
         match self.take(4)? {
             [a, b, c, d] => Some(u32::from_be_bytes([*a, *b, *c, *d])),
             _ => None,
         }
     }
     /// A vector with a `w`-byte length prefix: the cursor over its contents.
-    pub(super) fn vec(&mut self, w: u8) -> Option<Cur<'a>> {
+    pub(crate) fn vec(&mut self, w: u8) -> Option<Cur<'a>> {
         let mut t = *self;
         let n = match w {
             1 => usize::from(t.u8()?),
@@ -90,27 +97,34 @@ impl<'a> Cur<'a> {
         })
     }
     /// (start, len) from `s` to the current position.
-    pub(super) fn span(&self, s: usize) -> (usize, usize) {
+    pub(crate) fn span(&self, s: usize) -> (usize, usize) {
         (s, self.pos.saturating_sub(s))
     }
 }
 
-pub(super) fn u24_at(b: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn u24_at(b: &[u8], i: usize) -> Option<usize> {
     let mut c = Cur::new(b, i, b.len());
     c.u24()
 }
 
+/// The field recorder. Off, it records nothing and never formats a value shown
+/// through `read`; on, it keeps at most `MAX_FIELDS` fields.
 #[derive(Default)]
-pub(super) struct Out {
+pub(crate) struct Out {
     pub(super) f: Vec<FieldSpan>,
+    pub(super) on: bool,
 }
 
 impl Out {
+    /// A recorder that records (`on`) or only lets the walk run.
+    pub(crate) fn new(on: bool) -> Self {
+        Out { f: Vec::new(), on }
+    }
     /// Read one field with `read` and record it as `name`, valued by `show`. Most fields
     /// are exactly this: remember where the field starts, read it (a failed read records
     /// nothing and consumes nothing), then describe the bytes just consumed.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn read<'a, T: Copy, S: Into<String>>(
+    pub(crate) fn read<'a, T: Copy, S: Into<String>>(
         &mut self,
         c: &mut Cur<'a>,
         depth: u8,
@@ -122,11 +136,13 @@ impl Out {
     ) -> Option<T> {
         let s = c.pos;
         let v = read(c)?;
-        self.push(depth, name, c.span(s), show(v), meaning, rfc);
+        if self.on {
+            self.push(depth, name, c.span(s), show(v), meaning, rfc);
+        }
         Some(v)
     }
     /// Add a field; `None` once the per-message cap is reached.
-    pub(super) fn push(
+    pub(crate) fn push(
         &mut self,
         depth: u8,
         name: impl Into<String>,
@@ -135,7 +151,7 @@ impl Out {
         meaning: impl Into<String>,
         rfc: &'static str,
     ) -> Option<usize> {
-        if self.f.len() >= MAX_FIELDS {
+        if !self.on || self.f.len() >= MAX_FIELDS {
             return None;
         }
         self.f.push(FieldSpan {
@@ -150,7 +166,7 @@ impl Out {
         Some(self.f.len() - 1)
     }
     /// An opaque vector with a `w`-byte length prefix, valued by its size.
-    pub(super) fn opaque<'a>(
+    pub(crate) fn opaque<'a>(
         &mut self,
         c: &mut Cur<'a>,
         depth: u8,
@@ -171,7 +187,7 @@ impl Out {
     }
     /// A list as one depth-0 field whose value, a summary of its entries, is filled in
     /// with `set_value` once they have been walked: the field's index and the entries.
-    pub(super) fn list_field<'a>(
+    pub(crate) fn list_field<'a>(
         &mut self,
         c: &mut Cur<'a>,
         w: u8,
@@ -184,7 +200,7 @@ impl Out {
         Some((self.push(0, name, c.span(s), "", meaning, rfc), l))
     }
     /// The finished item: depth-0 fields made to tile `raw`.
-    pub(super) fn finish(
+    pub(crate) fn finish(
         self,
         from: Direction,
         at_ms: f64,
@@ -200,17 +216,41 @@ impl Out {
             fields,
         }
     }
-    pub(super) fn set_value(&mut self, i: Option<usize>, v: String) {
+    /// Fill in a field pushed before its contents were walked: value, meaning, RFC.
+    pub(crate) fn describe(
+        &mut self,
+        i: Option<usize>,
+        v: String,
+        meaning: &str,
+        rfc: &'static str,
+    ) {
+        if let Some(f) = i.and_then(|i| self.f.get_mut(i)) {
+            f.value = v;
+            f.meaning = meaning.into();
+            f.rfc = rfc;
+        }
+    }
+    /// A value computed only when recording (else empty): the one-line values the
+    /// walk returns for the dissection cost nothing when only the typed view is wanted.
+    pub(crate) fn val(&self, v: impl FnOnce() -> String) -> String {
+        if self.on { v() } else { String::new() }
+    }
+    /// Set a field's value once known; `v` is only called when recording.
+    pub(crate) fn set_value(&mut self, i: Option<usize>, v: impl FnOnce() -> String) {
+        if !self.on {
+            return;
+        }
+        let v = v();
         if let Some(f) = i.and_then(|i| self.f.get_mut(i)) {
             f.value = v;
         }
     }
-    pub(super) fn extend(&mut self, other: Out) {
+    pub(crate) fn extend(&mut self, other: Out) {
         let room = MAX_FIELDS.saturating_sub(self.f.len());
         self.f.extend(other.f.into_iter().take(room));
     }
     /// A child field saying the rest of `c` could not be parsed.
-    pub(super) fn malformed(&mut self, depth: u8, c: &Cur<'_>) {
+    pub(crate) fn malformed(&mut self, depth: u8, c: &Cur<'_>) {
         self.rest(
             depth,
             c,
@@ -219,7 +259,7 @@ impl Out {
         );
     }
     /// A child field for bytes after the end of a structure.
-    pub(super) fn trailing(&mut self, depth: u8, c: &Cur<'_>) {
+    pub(crate) fn trailing(&mut self, depth: u8, c: &Cur<'_>) {
         self.rest(
             depth,
             c,
@@ -229,7 +269,7 @@ impl Out {
     }
     /// The rest of `c`, if any, as one field.
     fn rest(&mut self, depth: u8, c: &Cur<'_>, name: &str, meaning: &str) {
-        if !c.is_empty() {
+        if self.on && !c.is_empty() {
             let value = format!("{} bytes", c.rem());
             self.push(depth, name, (c.pos, c.rem()), value, meaning, "");
         }
@@ -237,7 +277,7 @@ impl Out {
 }
 
 /// Make the depth-0 fields tile `0..total`: fill every gap with an `unparsed` field.
-pub(super) fn finalize(fields: Vec<FieldSpan>, total: usize) -> Vec<FieldSpan> {
+pub(crate) fn finalize(fields: Vec<FieldSpan>, total: usize) -> Vec<FieldSpan> {
     let gap = |start: usize, len: usize| FieldSpan {
         name: "unparsed".into(),
         start,

@@ -1,17 +1,25 @@
-//! Extension bodies, one layout per extension type.
+//! Extension bodies, one layout per extension type: each arm reads the body once,
+//! fills the typed [`HelloExtensions`] and records the fields.
 
 use super::*;
 
+/// Peer strings in the typed view (the JSON) are cut after this many bytes.
+const TYPED_STR: usize = 255;
+
+/// One extension body: typed fields into `ext`, recorded fields into `o`; returns the
+/// one-line value of the extension, or `None` when the body does not parse.
 pub(super) fn ext_body(
     b: &mut Cur<'_>,
     o: &mut Out,
     d: u8,
     code: u16,
     ctx: ExtCtx,
+    ext: &mut HelloExtensions,
+    doc: &mut Doc,
 ) -> Option<String> {
     let client = ctx == ExtCtx::Client;
-    let (_, rfc) = ext_doc(code, ctx);
     if names::is_grease(code) {
+        let rfc = doc.set(("GREASE: a reserved extension with no meaning, sent so servers stay tolerant of unknown extensions.", "RFC 8701"));
         if !b.is_empty() {
             o.push(
                 d,
@@ -27,6 +35,18 @@ pub(super) fn ext_body(
     }
     match code {
         0 => {
+            let rfc = doc.set(if client {
+                (
+                    "Server Name Indication: the host name the client wants, so one address can \
+                     serve many sites (sent in the clear).",
+                    "RFC 6066 §3",
+                )
+            } else {
+                (
+                    "Empty: the server acknowledges it used the client's server_name.",
+                    "RFC 6066 §3",
+                )
+            });
             if b.is_empty() {
                 return Some("empty (acknowledged)".into());
             }
@@ -36,7 +56,13 @@ pub(super) fn ext_body(
                 let es = l.pos;
                 let kind = l.u8()?;
                 let n = l.vec(2)?;
-                let v = clean(n.bytes());
+                if kind == 0 && ext.server_name.is_none() {
+                    ext.server_name = Some(escape(n.bytes(), TYPED_STR));
+                }
+                if !o.on {
+                    continue;
+                }
+                let v = escape(n.bytes(), MAX_STR);
                 o.push(
                     d,
                     if kind == 0 { "host_name" } else { "name" },
@@ -54,8 +80,13 @@ pub(super) fn ext_body(
             Some(first.unwrap_or_default())
         }
         1 => {
+            let rfc = doc.set((
+                "Asks for smaller records (512 to 4096 bytes) for constrained clients.",
+                "RFC 6066 §4",
+            ));
             let s = b.pos;
             let m = b.u8()?;
+            ext.max_fragment_length = Some(m);
             let v = match m {
                 1..=4 => format!("2^{} ({} bytes)", 8 + m, 1u32 << (8 + m)),
                 _ => format!("{m}"),
@@ -71,6 +102,19 @@ pub(super) fn ext_body(
             Some(v)
         }
         5 => {
+            let rfc = doc.set(if ctx == ExtCtx::CertEntry {
+                (
+                    "The stapled OCSP response for this certificate.",
+                    "RFC 8446 §4.4.2.1",
+                )
+            } else {
+                (
+                    "OCSP stapling: the client asks the server to include a fresh revocation \
+                     status for its certificate.",
+                    "RFC 6066 §8",
+                )
+            });
+            ext.status_request = true;
             if b.is_empty() {
                 return Some("empty (a status will be stapled)".into());
             }
@@ -98,7 +142,7 @@ pub(super) fn ext_body(
                     "DER OCSP response signed by the CA: the certificate is not revoked.",
                     rfc,
                 )?;
-                return Some(format!("OCSP response, {}", bytes_n(r.rem())));
+                return Some(o.val(|| format!("OCSP response, {}", bytes_n(r.rem()))));
             }
             o.read(
                 b,
@@ -121,17 +165,29 @@ pub(super) fn ext_body(
             Some("OCSP stapling requested".into())
         }
         10 => {
+            let rfc = doc.set(if client {
+                (
+                    "Groups (curves / finite fields / hybrids) the client supports for key \
+                     exchange, most preferred first.",
+                    "RFC 8446 §4.2.7",
+                )
+            } else {
+                (
+                    "The server's supported groups, for the client to use next time.",
+                    "RFC 8446 §4.2.7",
+                )
+            });
             let l = list(b, o, d, 2, "named_group_list", rfc)?;
-            Some(summary(&u16_children(
-                o,
-                d,
-                l,
-                "named_group_list",
-                group_value,
-                group_doc,
-            )))
+            let (v, sum) = u16_children(o, d, l, "named_group_list", group_value, group_doc);
+            ext.supported_groups = Some(v.into_iter().map(Group).collect());
+            Some(sum)
         }
         11 => {
+            let rfc = doc.set((
+                "EC point encodings the sender can parse (TLS <= 1.2); only uncompressed \
+                 remains in use.",
+                "RFC 8422 §5.1.2",
+            ));
             let l = list(b, o, d, 1, "ec_point_format_list", rfc)?;
             let v = entries(o, d, l, "ec_point_format_list", rfc, |l| {
                 let f = l.u8()?;
@@ -142,11 +198,25 @@ pub(super) fn ext_body(
                     "A point encoding the sender can parse.",
                 ))
             })?;
-            Some(summary(&v))
+            ext.ec_point_formats = Some(v.clone());
+            Some(o.val(|| summary(&v)))
         }
         13 | 50 => {
+            let rfc = doc.set(if code == 13 {
+                (
+                    "Signature schemes the sender accepts in signatures of the handshake \
+                     (CertificateVerify, ServerKeyExchange).",
+                    "RFC 8446 §4.2.3",
+                )
+            } else {
+                (
+                    "Signature schemes the sender accepts in certificates, if different from \
+                     signature_algorithms.",
+                    "RFC 8446 §4.2.3",
+                )
+            });
             let l = list(b, o, d, 2, "supported_signature_algorithms", rfc)?;
-            Some(summary(&u16_children(
+            let (v, sum) = u16_children(
                 o,
                 d,
                 l,
@@ -157,22 +227,60 @@ pub(super) fn ext_body(
                     "A signature scheme (algorithm + hash) the sender accepts.",
                     rfc,
                 ),
-            )))
+            );
+            let v = Some(v.into_iter().map(SigScheme).collect());
+            if code == 13 {
+                ext.signature_algorithms = v;
+            } else {
+                ext.signature_algorithms_cert = v;
+            }
+            Some(sum)
         }
         16 => {
+            let rfc = doc.set(if client {
+                (
+                    "ALPN: the application protocols the client can speak (h2, http/1.1, ...), \
+                     chosen inside the handshake.",
+                    "RFC 7301 §3.1",
+                )
+            } else {
+                (
+                    "ALPN: the one application protocol the server chose.",
+                    "RFC 7301 §3.1",
+                )
+            });
             let l = list(b, o, d, 2, "protocol_name_list", rfc)?;
             let meaning = if client {
                 "An application protocol the client offers (IANA ALPN id)."
             } else {
                 "The application protocol the server selected."
             };
+            let mut typed = Vec::new();
             let v = entries(o, d, l, "protocol_name_list", rfc, |l| {
-                let name = clean(l.vec(1)?.bytes());
+                let raw = l.vec(1)?.bytes();
+                typed.push(escape(raw, TYPED_STR));
+                let name = escape(raw, MAX_STR);
                 Some((name.clone(), name, meaning))
             })?;
-            Some(summary(&v))
+            ext.alpn = Some(typed);
+            Some(o.val(|| summary(&v)))
+        }
+        18 => {
+            let rfc = doc.set((
+                "Certificate Transparency: signed certificate timestamps (requested, or \
+                 delivered).",
+                "RFC 6962",
+            ));
+            ext.signed_certificate_timestamp = true;
+            generic(b, o, d, rfc)
         }
         21 => {
+            let rfc = doc.set((
+                "Padding to move the ClientHello out of a size range some middleboxes \
+                 mishandle.",
+                "RFC 7685 §3",
+            ));
+            ext.padding_len = Some(b.rem());
             let zero = b.bytes().iter().all(|x| *x == 0);
             let v = format!(
                 "{}{}",
@@ -197,17 +305,28 @@ pub(super) fn ext_body(
             Some(v)
         }
         27 => {
+            let rfc = doc.set((
+                "Certificate compression algorithms the sender accepts.",
+                "RFC 8879 §3",
+            ));
             let l = list(b, o, d, 1, "algorithms", rfc)?;
-            Some(summary(&u16_children(
+            let (v, sum) = u16_children(
                 o,
                 d,
                 l,
                 "algorithms",
                 |x| format!("{} ({x})", names::cert_compression_name(x)),
                 |_| ("A certificate compression algorithm.", rfc),
-            )))
+            );
+            ext.compress_certificate =
+                Some(v.into_iter().map(names::cert_compression_name).collect());
+            Some(sum)
         }
         28 => {
+            let rfc = doc.set((
+                "Largest record the sender is willing to receive.",
+                "RFC 8449 §4",
+            ));
             let l = o.read(
                 b,
                 d,
@@ -217,9 +336,24 @@ pub(super) fn ext_body(
                 "Largest record plaintext the sender accepts.",
                 rfc,
             )?;
-            Some(bytes_n(usize::from(l)))
+            ext.record_size_limit = Some(l);
+            Some(o.val(|| bytes_n(usize::from(l))))
         }
         35 => {
+            let rfc = doc.set(if client {
+                (
+                    "Session ticket: empty asks for a ticket; non-empty presents one to resume \
+                     (TLS <= 1.2).",
+                    "RFC 5077 §3.2",
+                )
+            } else {
+                (
+                    "The server will send a NewSessionTicket (TLS <= 1.2).",
+                    "RFC 5077 §3.2",
+                )
+            });
+            ext.session_ticket = true;
+            ext.session_ticket_len = Some(b.rem());
             if b.is_empty() {
                 return Some(if client {
                     "empty (asks for a ticket)".into()
@@ -237,164 +371,55 @@ pub(super) fn ext_body(
                 rfc,
             );
             b.pos = b.end;
-            Some(format!("ticket, {v}"))
+            Some(o.val(|| format!("ticket, {v}")))
         }
-        41 if client => {
-            let ids = list(b, o, d, 2, "identities", rfc)?;
-            let n = entries(o, d, ids, "identities", rfc, |ids| {
-                let id = ids.vec(2)?;
-                let age = ids.u32()?;
-                let v = format!(
-                    "{} identity, obfuscated_ticket_age 0x{age:08x}",
-                    bytes_n(id.rem())
-                );
-                let m = "A PSK label (usually a ticket) and its age plus ticket_age_add.";
-                Some((v, String::new(), m))
-            })?
-            .len();
-            let bs = list(b, o, d, 2, "binders", rfc)?;
-            entries(o, d, bs, "binders", rfc, |bs| {
-                let x = bs.vec(1)?;
-                let m = "HMAC over the ClientHello so far with a key from the PSK: proves the \
-                         client holds the PSK.";
-                Some((bytes_n(x.rem()), String::new(), m))
-            })?;
-            Some(if n == 1 {
-                "1 identity".into()
-            } else {
-                format!("{n} identities")
-            })
-        }
-        41 => {
-            let i = o.read(
-                b,
-                d,
-                "selected_identity",
-                |b| b.u16(),
-                |i| format!("{i}"),
-                "Index of the client's PSK identity the server accepted.",
-                rfc,
-            )?;
-            Some(format!("identity {i} selected"))
-        }
-        42 if ctx == ExtCtx::Ticket => {
-            let m = o.read(
-                b,
-                d,
-                "max_early_data_size",
-                |b| b.u32(),
-                |m| format!("{m} bytes"),
-                "Most 0-RTT data the client may send with this ticket.",
-                rfc,
-            )?;
-            Some(format!("max {m} bytes"))
-        }
-        43 if client => {
-            let l = list(b, o, d, 1, "versions", rfc)?;
-            Some(summary(&u16_children(
-                o,
-                d,
-                l,
-                "versions",
-                version_value,
-                or_grease(
-                    "GREASE: a meaningless version.",
-                    "A version the client supports.",
-                    rfc,
-                ),
-            )))
-        }
-        43 => {
-            let v = o.read(
-                b,
-                d,
-                "selected_version",
-                |b| b.u16(),
-                version_value,
-                "The negotiated version; overrides legacy_version.",
-                rfc,
-            )?;
-            Some(short_name(&version_value(v)))
-        }
-        44 => {
-            let k = o.opaque(
-                b,
-                d,
-                2,
-                "cookie",
-                "Opaque server state, echoed back verbatim.",
-                rfc,
-            )?;
-            Some(bytes_n(k.rem()))
-        }
-        45 => {
-            let l = list(b, o, d, 1, "ke_modes", rfc)?;
-            let v = entries(o, d, l, "ke_modes", rfc, |l| {
-                let m = l.u8()?;
-                let n = names::psk_mode_name(m);
-                let meaning = if m == 1 {
-                    "PSK with (EC)DHE: resumption keeps forward secrecy."
-                } else {
-                    "A PSK key exchange mode."
-                };
-                Some((format!("{n} ({m})"), n, meaning))
-            })?;
-            Some(summary(&v))
-        }
-        47 => {
-            let n = distinguished_names(
+        41..=45 | 47..=49 | 51 => tls13_body(b, o, d, code, ctx, ext, doc),
+        22 => {
+            ext.encrypt_then_mac = true;
+            generic(
                 b,
                 o,
                 d,
-                "authorities",
-                "DER distinguished names of acceptable CAs.",
-                rfc,
-            )?;
-            Some(format!("{n} CAs"))
+                doc.set((
+                    "Encrypt-then-MAC for CBC suites (TLS <= 1.2): MAC the ciphertext, closing \
+                     padding oracles.",
+                    "RFC 7366",
+                )),
+            )
         }
-        51 if ctx == ExtCtx::HelloRetry => {
-            let g = o.read(
+        23 => {
+            ext.extended_master_secret = true;
+            generic(
                 b,
+                o,
                 d,
-                "selected_group",
-                |b| b.u16(),
-                group_value,
-                "The group the client must send a key share for in its second ClientHello.",
-                rfc,
-            )?;
-            Some(format!("selected group {}", names::group_name(g)))
+                doc.set((
+                    "Extended master secret: binds the master secret to the whole handshake \
+                     (fixes the triple-handshake attack).",
+                    "RFC 7627 §5.1",
+                )),
+            )
         }
-        51 if client => {
-            let mut l = list(b, o, d, 2, "client_shares", rfc)?;
-            let mut v = Vec::new();
-            while !l.is_empty() {
-                let p = l.pos;
-                let mut t = l;
-                let g = t.u16()?;
-                let k = t.vec(2)?;
-                let gn = names::group_name(g);
-                o.push(
-                    d,
-                    format!("client_shares[{}]", v.len()),
-                    t.span(p),
-                    format!("{gn}, {}-byte key", k.rem()),
-                    "One ephemeral public key (KeyShareEntry).",
-                    rfc,
-                );
-                key_share_children(o, d.saturating_add(1), p, g, &k, rfc);
-                l = t;
-                v.push(gn);
-            }
-            Some(summary(&v))
-        }
-        51 => {
-            let s = b.pos;
-            let g = b.u16()?;
-            let k = b.vec(2)?;
-            key_share_children(o, d, s, g, &k, rfc);
-            Some(format!("{}, {}-byte key", names::group_name(g), k.rem()))
+        0xfe0d => {
+            ext.encrypted_client_hello = true;
+            generic(
+                b,
+                o,
+                d,
+                doc.set((
+                    "Encrypted Client Hello: the real ClientHello (with the true SNI) encrypted \
+                     to the server's ECH key.",
+                    "draft-ietf-tls-esni",
+                )),
+            )
         }
         0xff01 => {
+            let rfc = doc.set((
+                "Secure renegotiation: ties a renegotiation to the connection it happens on \
+                 (empty in an initial handshake).",
+                "RFC 5746 §3.2",
+            ));
+            ext.renegotiation_info = true;
             let r = o.read(
                 b,
                 d,
@@ -417,48 +442,26 @@ pub(super) fn ext_body(
                 bytes_n(r.rem())
             })
         }
-        _ => {
-            if b.is_empty() {
-                return Some("empty".into());
-            }
-            let n = b.rem();
-            o.push(
-                d,
-                "data",
-                (b.pos, n),
-                preview(b.bytes()),
-                "Extension data.",
-                rfc,
-            );
-            b.pos = b.end;
-            Some(bytes_n(n))
-        }
+        _ => generic(b, o, d, doc.rfc),
     }
 }
 
-pub(super) fn key_share_children(
-    o: &mut Out,
-    d: u8,
-    s: usize,
-    g: u16,
-    k: &Cur<'_>,
-    rfc: &'static str,
-) {
-    o.push(
-        d,
-        "group",
-        (s, 2),
-        group_value(g),
-        "The group this key is on.",
-        rfc,
-    );
-    o.push(
-        d,
-        "key_exchange",
-        (s + 2, 2 + k.rem()),
-        bytes_n(k.rem()),
-        "The ephemeral public key (an EC point, an X25519 value, or an ML-KEM key / \
-         ciphertext).",
-        rfc,
-    );
+/// A body this walk does not break down: one `data` field.
+pub(super) fn generic(b: &mut Cur<'_>, o: &mut Out, d: u8, rfc: &'static str) -> Option<String> {
+    if b.is_empty() {
+        return Some("empty".into());
+    }
+    let n = b.rem();
+    if o.on {
+        o.push(
+            d,
+            "data",
+            (b.pos, n),
+            preview(b.bytes()),
+            "Extension data.",
+            rfc,
+        );
+    }
+    b.pos = b.end;
+    Some(o.val(|| bytes_n(n)))
 }

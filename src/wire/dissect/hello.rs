@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn msg_name(t: u8, raw: &[u8]) -> &'static str {
+pub(crate) fn msg_name(t: u8, raw: &[u8]) -> &'static str {
     match t {
         0 => "HelloRequest",
         1 => "ClientHello",
@@ -24,7 +24,7 @@ pub(super) fn msg_name(t: u8, raw: &[u8]) -> &'static str {
 }
 
 /// A message too large to dissect: one field over the first bytes.
-pub(super) fn truncated(from: Direction, at_ms: f64, raw: &[u8], t: u8, len: usize) -> Dissected {
+pub(crate) fn truncated(from: Direction, at_ms: f64, raw: &[u8], t: u8, len: usize) -> Dissected {
     let shown = raw
         .get(..DISPLAY_CAP.min(raw.len()))
         .unwrap_or(&[])
@@ -51,19 +51,40 @@ pub(super) fn truncated(from: Direction, at_ms: f64, raw: &[u8], t: u8, len: usi
     }
 }
 
-pub(super) fn dissect_message(from: Direction, at_ms: f64, raw: Vec<u8>, ctx: Ctx) -> Dissected {
-    let t = raw.first().copied().unwrap_or(0);
-    let claimed = u24_at(&raw, 1);
-    if claimed.is_some_and(|n| n > MAX_HANDSHAKE) {
-        return truncated(from, at_ms, &raw, t, claimed.unwrap_or(0));
-    }
-    let name = if raw.is_empty() {
-        "Unknown"
-    } else {
-        msg_name(t, &raw)
+/// RFC 8446 4.1.3: the ServerHello.random of a HelloRetryRequest,
+/// SHA-256("HelloRetryRequest").
+pub const HRR_RANDOM: [u8; 32] = [
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+/// Decode one handshake message body, e.g. one decrypted later from a TLS 1.3 flight.
+/// `version_hint` selects version-dependent layouts (0x0304: TLS 1.3 Certificate,
+/// CertificateRequest, NewSessionTicket; < 0x0303: no signature algorithm fields).
+/// Never panics; malformed input yields partial fields or [`Body::Unknown`].
+pub fn decode_handshake_message(msg_type: u8, body: &[u8], version_hint: Option<u16>) -> Body {
+    let ctx = Ctx {
+        version: version_hint,
+        suite: None,
+        record_version: version_hint.map_or(0x0303, |v| v.min(0x0303)),
     };
-    let mut o = Out::default();
-    if let Some(len) = claimed {
+    walk_body(
+        msg_type,
+        &mut Cur::new(body, 0, body.len()),
+        &mut Out::new(false),
+        ctx,
+    )
+}
+
+/// One handshake message (4-byte header + body), both views at once: returns the typed
+/// body, and records every field into `o` when it is on. The one walk behind
+/// `Transcript::decode` (recorder off) and `dissect` (recorder on).
+pub(crate) fn walk_message(raw: &[u8], ctx: Ctx, o: &mut Out) -> Body {
+    let t = raw.first().copied().unwrap_or(0);
+    let Some(len) = u24_at(raw, 1) else {
+        return unknown(t, raw.len().saturating_sub(4));
+    };
+    if o.on {
         o.push(
             0,
             "msg_type",
@@ -85,26 +106,52 @@ pub(super) fn dissect_message(from: Direction, at_ms: f64, raw: Vec<u8>, ctx: Ct
             "Length of the message body; a message may span several records.",
             "RFC 8446 §4",
         );
-        let mut c = Cur::new(&raw, 4, 4 + len);
-        body(t, name, &mut c, &mut o, ctx);
     }
-    o.finish(from, at_ms, name, raw)
+    walk_body(t, &mut Cur::new(raw, 4, 4 + len), o, ctx)
 }
 
-pub(super) fn body(t: u8, name: &str, c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) {
-    let _ = match t {
-        1 => client_hello(c, o),
-        2 => server_hello(c, o, name == "HelloRetryRequest"),
-        4 => new_session_ticket(c, o, ctx),
-        8 => extensions(c, o, 0, ExtCtx::Encrypted),
-        11 => certificate(c, o, ctx),
-        12 => server_key_exchange(c, o, ctx),
-        13 => certificate_request(c, o, ctx),
-        15 => certificate_verify(c, o, ctx),
-        16 => client_key_exchange(c, o, ctx),
-        20 => finished(c, o, ctx),
-        24 => key_update(c, o),
-        0 | 5 | 14 => Some(()),
+/// The dissection of one whole message: its fields made to tile its bytes.
+pub(crate) fn dissect_message(from: Direction, at_ms: f64, raw: Vec<u8>, ctx: Ctx) -> Dissected {
+    let t = raw.first().copied().unwrap_or(0);
+    let claimed = u24_at(&raw, 1);
+    if claimed.is_some_and(|n| n > MAX_HANDSHAKE) {
+        return truncated(from, at_ms, &raw, t, claimed.unwrap_or(0));
+    }
+    let mut o = Out::new(true);
+    walk_message(&raw, ctx, &mut o);
+    o.finish(from, at_ms, msg_name(t, &raw), raw)
+}
+
+fn unknown(msg_type: u8, length: usize) -> Body {
+    Body::Unknown(Unknown {
+        kind: "handshake".into(),
+        msg_type,
+        type_name: names::handshake_type_name(msg_type),
+        length,
+    })
+}
+
+/// Dispatch on the message type. Types without a typed view (HelloRequest, KeyUpdate,
+/// unknown ones) come out as [`Body::Unknown`], with their fields still recorded.
+fn walk_body(t: u8, c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Body {
+    let length = c.rem();
+    let decoded = match t {
+        1 => client_hello(c, o, ctx).map(Body::ClientHello),
+        2 => server_hello(c, o),
+        4 => Some(Body::NewSessionTicket(new_session_ticket(c, o, ctx))),
+        8 => Some(Body::EncryptedExtensions(encrypted_extensions(c, o))),
+        11 => Some(Body::Certificate(certificate(c, o, ctx))),
+        12 => Some(Body::ServerKeyExchange(server_key_exchange(c, o, ctx))),
+        13 => Some(Body::CertificateRequest(certificate_request(c, o, ctx))),
+        14 => Some(Body::ServerHelloDone),
+        15 => certificate_verify(c, o, ctx).map(Body::CertificateVerify),
+        16 => Some(Body::ClientKeyExchange(client_key_exchange(c, o, ctx))),
+        20 => Some(Body::Finished(finished(c, o, ctx))),
+        24 => {
+            key_update(c, o);
+            None
+        }
+        0 | 5 => None,
         _ => {
             if !c.is_empty() {
                 o.push(
@@ -119,9 +166,10 @@ pub(super) fn body(t: u8, name: &str, c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) {
                     "",
                 );
             }
-            Some(())
+            None
         }
     };
+    decoded.unwrap_or_else(|| unknown(t, length))
 }
 
 pub(super) const RANDOM_CH: &str = "32 bytes of fresh randomness; both randoms feed the key derivation, so \
@@ -132,8 +180,8 @@ pub(super) const RANDOM_SH: &str = "32 bytes of fresh randomness; both randoms f
 pub(super) const RANDOM_HRR: &str = "Not random: the fixed value SHA-256(\"HelloRetryRequest\") marks this \
     ServerHello as a HelloRetryRequest.";
 
-pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out) -> Option<()> {
-    o.read(
+pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Option<ClientHello> {
+    let legacy_version = o.read(
         c,
         0,
         "legacy_version",
@@ -144,9 +192,18 @@ pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out) -> Option<()> {
         "RFC 8446 §4.1.2",
     )?;
     let s = c.pos;
-    let r = c.take(32)?;
-    o.push(0, "random", c.span(s), hex(r), RANDOM_CH, "RFC 8446 §4.1.2");
-    o.read(
+    let random = hex(c.take(32)?);
+    if o.on {
+        o.push(
+            0,
+            "random",
+            c.span(s),
+            random.clone(),
+            RANDOM_CH,
+            "RFC 8446 §4.1.2",
+        );
+    }
+    let sid = o.read(
         c,
         0,
         "legacy_session_id",
@@ -156,7 +213,7 @@ pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out) -> Option<()> {
          middleboxes see a familiar resumption.",
         "RFC 8446 §4.1.2",
     )?;
-    cipher_suites(c, o)?;
+    let cipher_suites = cipher_suites(c, o)?;
     let (idx, comp) = o.list_field(
         c,
         1,
@@ -165,6 +222,7 @@ pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out) -> Option<()> {
          exactly that.",
         "RFC 8446 §4.1.2",
     )?;
+    let compression_methods = comp.bytes().to_vec();
     let vals = entries(
         o,
         1,
@@ -180,15 +238,42 @@ pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out) -> Option<()> {
             Some((v.clone(), v, "A compression method the client accepts."))
         },
     )?;
-    o.set_value(idx, summary(&vals));
+    o.set_value(idx, || summary(&vals));
+    let mut hello = ClientHello {
+        record_version: Version(ctx.record_version),
+        legacy_version: Version(legacy_version),
+        random,
+        session_id_len: sid.rem(),
+        cipher_suites,
+        compression_methods,
+        ext: HelloExtensions::default(),
+    };
     if c.is_empty() {
         // Before extensions existed (or a client that sends none).
-        return Some(());
+        return Some(hello);
     }
-    extensions(c, o, 0, ExtCtx::Client)
+    match ext_block(c, o, 0, ExtCtx::Client) {
+        Some(b) if b.fits => {
+            hello.ext = b.ext;
+            if b.after > 0 {
+                hello
+                    .ext
+                    .malformed
+                    .push("trailing bytes after extensions".into());
+            }
+        }
+        // A block longer than the message: unusable, and only worth a word when some
+        // of it is there.
+        Some(b) if b.present == 0 => {}
+        _ => hello
+            .ext
+            .malformed
+            .push("trailing bytes after extensions".into()),
+    }
+    Some(hello)
 }
 
-pub(super) fn cipher_suites(c: &mut Cur<'_>, o: &mut Out) -> Option<()> {
+pub(super) fn cipher_suites(c: &mut Cur<'_>, o: &mut Out) -> Option<Vec<CipherSuite>> {
     let s = c.pos;
     let mut l = c.vec(2)?;
     let idx = o.push(
@@ -207,36 +292,30 @@ pub(super) fn cipher_suites(c: &mut Cur<'_>, o: &mut Out) -> Option<()> {
         "Length of the suite list in bytes (two per suite).",
         "RFC 8446 §4.1.2",
     );
-    let mut names_v = Vec::new();
-    let mut grease = 0;
+    let mut suites = Vec::new();
     while l.rem() >= 2 {
         let p = l.pos;
         let v = l.u16()?;
-        let (meaning, rfc) = suite_doc(v);
-        o.push(
-            1,
-            format!("cipher_suites[{}]", names_v.len()),
-            (p, 2),
-            suite_value(v),
-            meaning,
-            rfc,
-        );
-        if names::is_grease(v) {
-            grease += 1;
-        } else {
-            names_v.push(names::cipher_name(v));
+        if o.on {
+            let (meaning, rfc) = suite_doc(v);
+            let name = format!("cipher_suites[{}]", suites.len());
+            o.push(1, name, (p, 2), suite_value(v), meaning, rfc);
         }
+        suites.push(CipherSuite(v));
     }
     o.trailing(1, &l);
-    let mut v = format!("{} suites", names_v.len() + grease);
-    if grease > 0 {
-        v.push_str(&format!(" ({grease} GREASE)"));
+    if o.on {
+        let grease = suites.iter().filter(|v| names::is_grease(v.0)).count();
+        let mut v = format!("{} suites", suites.len());
+        if grease > 0 {
+            v.push_str(&format!(" ({grease} GREASE)"));
+        }
+        if let Some(first) = suites.iter().find(|v| !names::is_grease(v.0)) {
+            v.push_str(&format!(", first {}", names::cipher_name(first.0)));
+        }
+        o.set_value(idx, || v);
     }
-    if let Some(first) = names_v.first() {
-        v.push_str(&format!(", first {first}"));
-    }
-    o.set_value(idx, v);
-    Some(())
+    Some(suites)
 }
 
 pub(super) fn suite_doc(v: u16) -> (&'static str, &'static str) {
@@ -269,13 +348,15 @@ pub(super) fn suite_doc(v: u16) -> (&'static str, &'static str) {
     }
 }
 
-pub(super) fn server_hello(c: &mut Cur<'_>, o: &mut Out, hrr: bool) -> Option<()> {
+/// ServerHello or HelloRetryRequest (same layout, told apart by the random).
+pub(super) fn server_hello(c: &mut Cur<'_>, o: &mut Out) -> Option<Body> {
+    let hrr = c.bytes().get(2..34) == Some(&HRR_RANDOM[..]);
     let rfc = if hrr {
         "RFC 8446 §4.1.4"
     } else {
         "RFC 8446 §4.1.3"
     };
-    o.read(
+    let legacy_version = o.read(
         c,
         0,
         "legacy_version",
@@ -287,22 +368,25 @@ pub(super) fn server_hello(c: &mut Cur<'_>, o: &mut Out, hrr: bool) -> Option<()
     )?;
     let s = c.pos;
     let r = c.take(32)?;
-    let (value, meaning) = if hrr {
-        (format!("HelloRetryRequest magic {}", hex(r)), RANDOM_HRR)
-    } else {
-        let note = match r.get(24..) {
-            Some([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]) => {
-                " (ends with DOWNGRD\\x01: a TLS 1.3 server chose TLS 1.2)"
-            }
-            Some([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]) => {
-                " (ends with DOWNGRD\\x00: a TLS 1.3 server chose TLS 1.1 or below)"
-            }
-            _ => "",
-        };
-        (format!("{}{note}", hex(r)), RANDOM_SH)
+    let downgrade_sentinel = match r.get(24..) {
+        Some([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]) => Some("TLSv1.2"),
+        Some([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]) => Some("TLSv1.1-or-below"),
+        _ => None,
     };
-    o.push(0, "random", c.span(s), value, meaning, "RFC 8446 §4.1.3");
-    o.read(
+    if o.on {
+        let (value, meaning) = if hrr {
+            (format!("HelloRetryRequest magic {}", hex(r)), RANDOM_HRR)
+        } else {
+            let note = match downgrade_sentinel {
+                Some("TLSv1.2") => " (ends with DOWNGRD\\x01: a TLS 1.3 server chose TLS 1.2)",
+                Some(_) => " (ends with DOWNGRD\\x00: a TLS 1.3 server chose TLS 1.1 or below)",
+                None => "",
+            };
+            (format!("{}{note}", hex(r)), RANDOM_SH)
+        };
+        o.push(0, "random", c.span(s), value, meaning, "RFC 8446 §4.1.3");
+    }
+    let sid = o.read(
         c,
         0,
         "legacy_session_id_echo",
@@ -312,7 +396,7 @@ pub(super) fn server_hello(c: &mut Cur<'_>, o: &mut Out, hrr: bool) -> Option<()
          assigned or resumed (TLS 1.2).",
         rfc,
     )?;
-    o.read(
+    let suite = o.read(
         c,
         0,
         "cipher_suite",
@@ -325,7 +409,7 @@ pub(super) fn server_hello(c: &mut Cur<'_>, o: &mut Out, hrr: bool) -> Option<()
         },
         rfc,
     )?;
-    o.read(
+    let compression_method = o.read(
         c,
         0,
         "legacy_compression_method",
@@ -340,17 +424,34 @@ pub(super) fn server_hello(c: &mut Cur<'_>, o: &mut Out, hrr: bool) -> Option<()
         "The compression method chosen; always null (0) in TLS 1.3 and in any sane TLS 1.2.",
         rfc,
     )?;
-    if c.is_empty() {
-        return Some(());
-    }
-    extensions(
-        c,
-        o,
-        0,
-        if hrr {
+    let ext = if c.is_empty() {
+        HelloExtensions::default()
+    } else {
+        let ctx = if hrr {
             ExtCtx::HelloRetry
         } else {
             ExtCtx::Server
-        },
-    )
+        };
+        match ext_block(c, o, 0, ctx) {
+            Some(b) if b.fits => b.ext,
+            _ => HelloExtensions::default(),
+        }
+    };
+    let version = ext.selected_version.map_or(legacy_version, |v| v.0);
+    let sh = ServerHello {
+        version: Version(version),
+        legacy_version: Version(legacy_version),
+        random: hex(r),
+        session_id_len: sid.rem(),
+        cipher_suite: CipherSuite(suite),
+        cipher_suite_code: format!("0x{suite:04x}"),
+        compression_method,
+        downgrade_sentinel,
+        ext,
+    };
+    Some(if hrr {
+        Body::HelloRetryRequest(sh)
+    } else {
+        Body::ServerHello(sh)
+    })
 }

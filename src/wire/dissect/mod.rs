@@ -1,42 +1,54 @@
-//! Byte-exact dissection of records and handshake messages, for the handshake ladder
-//! and its hex pane.
+//! The one walk over handshake bytes, and its byte-exact view for the ladder and its
+//! hex pane.
 //!
-//! The decoder (`Transcript::decode`) answers "what was negotiated"; this module walks
-//! the same bytes again and says, for every field, where its bytes are, what they say,
-//! what the field is for and where it is specified. Top-level fields of a [`Dissected`]
-//! always tile its `raw` bytes exactly: whatever could not be attributed (malformed or
-//! truncated input, the field cap) is covered by an `unparsed` field.
+//! Each message and each extension has one function here, written against the one
+//! cursor (`Cur`) and field recorder (`Out`). It returns the typed value (the
+//! `--json` contract, `crate::wire::messages`) and, when the recorder is on, says for
+//! every field where its bytes are, what they say, what the field is for and where it
+//! is specified. `Transcript::decode` runs the walk with the recorder off; [`dissect`]
+//! with it on. Top-level fields of a [`Dissected`] always tile its `raw` bytes exactly:
+//! whatever could not be attributed (malformed or truncated input, the field cap) is
+//! covered by an `unparsed` field.
 //!
 //! Like the rest of the wire layer this treats its input as hostile: no indexing or
-//! unwrapping of peer data, bounded sizes and counts, peer strings sanitized.
+//! unwrapping of peer data, bounded sizes and counts, peer strings escaped.
 
+use crate::wire::framing::MAX_HANDSHAKE;
+use crate::wire::messages::{
+    Body, CertEntry, Certificate, CertificateRequest, CertificateVerify, CipherSuite, ClientHello,
+    ClientKeyExchange, ExtensionEntry, Finished, Group, HelloExtensions, KeyShare,
+    NewSessionTicket, ServerHello, ServerKeyExchange, SigScheme, Sslv2ClientHello, Unknown,
+    Version,
+};
 use crate::wire::names::{self, Kx};
-use crate::wire::{Body, Chunk, Direction, HRR_RANDOM, decode_handshake_message};
+use crate::wire::show::*;
+use crate::wire::{Chunk, Direction};
 use serde::Serialize;
-use std::collections::VecDeque;
 
 mod certificate;
 mod cursor;
+mod ext13;
 mod ext_body;
 mod extensions;
 mod hello;
 mod key_exchange;
 mod other;
 mod record;
-mod stream;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod values;
 
 use certificate::*;
-use cursor::*;
+pub(crate) use cursor::{Ctx, Cur, Out, u24_at};
 use ext_body::*;
+use ext13::*;
 use extensions::*;
-use hello::*;
+use hello::dissect_message;
+pub use hello::{HRR_RANDOM, decode_handshake_message};
+pub(crate) use hello::{msg_name, truncated, walk_message};
 use key_exchange::*;
 use other::*;
-use record::*;
-use stream::*;
+pub(crate) use record::{RecKind, not_tls_item, record_item, sslv2_hello};
 use values::*;
 
 /// One field of a message: where its bytes are, what they say, what they mean.
@@ -72,33 +84,27 @@ pub struct Dissected {
     pub fields: Vec<FieldSpan>,
 }
 
-/// RFC 8446 §5.2 allows 2^14 + 256 of ciphertext; TLS 1.2 allowed 2^14 + 2048.
-const MAX_RECORD: usize = (1 << 14) + 2048;
-/// Handshake messages larger than this get a single `truncated` field.
-const MAX_HANDSHAKE: usize = 256 * 1024;
 /// Fields kept per message (gap fillers may add a few more).
 const MAX_FIELDS: usize = 2_000;
 /// Items kept per dissection.
-const MAX_ITEMS: usize = 5_000;
+pub(crate) const MAX_ITEMS: usize = 5_000;
 /// Record fragments (and oversize messages) shown up to this many bytes.
 const DISPLAY_CAP: usize = 4096;
-/// Peer strings are cut after this many bytes.
+/// Peer strings in recorded values are cut after this many bytes.
 const MAX_STR: usize = 128;
-/// How many names a list summary spells out.
-const SUMMARY_ITEMS: usize = 6;
 
 /// Dissect every record/handshake message in the recorded chunks, in wire order
 /// (interleaving the two directions by chunk order, like the decoder's transcript).
 /// Never panics; at most 5,000 items.
 pub fn dissect(chunks: &[Chunk]) -> Vec<Dissected> {
-    let mut st = State::default();
+    let mut w = crate::wire::walk::Walk::new(true);
     for c in chunks {
-        if st.items.len() >= MAX_ITEMS {
+        if w.items.len() >= MAX_ITEMS {
             break;
         }
-        st.feed(c);
+        w.feed(c);
     }
-    st.items
+    w.items
 }
 
 /// Dissect one handshake message given its raw bytes (4-byte header + body), e.g. one
@@ -114,6 +120,7 @@ pub fn dissect_handshake(
     let ctx = Ctx {
         version: version_hint,
         suite: None,
+        record_version: 0x0303,
     };
     if raw.len() > 4 + MAX_HANDSHAKE {
         let t = raw.first().copied().unwrap_or(0);

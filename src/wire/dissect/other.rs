@@ -1,8 +1,14 @@
-//! NewSessionTicket, Finished, KeyUpdate.
+//! NewSessionTicket, EncryptedExtensions, Finished, KeyUpdate, typed and recorded.
 
 use super::*;
 
-pub(super) fn new_session_ticket(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Option<()> {
+pub(super) fn new_session_ticket(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> NewSessionTicket {
+    let mut t = NewSessionTicket::default();
+    nst(c, o, ctx, &mut t);
+    t
+}
+
+fn nst(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx, out: &mut NewSessionTicket) -> Option<()> {
     let tls13 = ctx.tls13()
         || (ctx.version.is_none() && {
             let mut t = *c;
@@ -22,9 +28,9 @@ pub(super) fn new_session_ticket(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Opti
         )
     };
     let secs = |l: u32| format!("{l} s");
-    o.read(c, 0, lifetime, |c| c.u32(), secs, lifetime_meaning, rfc)?;
+    out.lifetime_s = o.read(c, 0, lifetime, |c| c.u32(), secs, lifetime_meaning, rfc)?;
     if !tls13 {
-        o.opaque(
+        let t = o.opaque(
             c,
             0,
             2,
@@ -33,9 +39,10 @@ pub(super) fn new_session_ticket(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Opti
              it in session_ticket to resume.",
             rfc,
         )?;
+        out.ticket_len = t.rem();
         return Some(());
     }
-    o.read(
+    out.age_add = o.read(
         c,
         0,
         "ticket_age_add",
@@ -44,8 +51,9 @@ pub(super) fn new_session_ticket(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Opti
         "Random value added to the ticket age the client reports, so ages do not link \
          connections.",
         rfc,
-    )?;
-    o.read(
+    );
+    out.age_add?;
+    let nonce = o.read(
         c,
         0,
         "ticket_nonce",
@@ -55,7 +63,8 @@ pub(super) fn new_session_ticket(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Opti
          \"resumption\", nonce).",
         rfc,
     )?;
-    o.opaque(
+    out.nonce_len = Some(nonce.rem());
+    let t = o.opaque(
         c,
         0,
         2,
@@ -64,10 +73,28 @@ pub(super) fn new_session_ticket(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Opti
          back in pre_shared_key.",
         rfc,
     )?;
-    extensions(c, o, 0, ExtCtx::Ticket)
+    out.ticket_len = t.rem();
+    let b = ext_block(c, o, 0, ExtCtx::Ticket)?;
+    if b.fits {
+        out.extensions = b.ext.extensions.into_iter().map(|e| e.name).collect();
+    }
+    Some(())
 }
 
-pub(super) fn finished(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Option<()> {
+/// EncryptedExtensions: just an extension block.
+pub(super) fn encrypted_extensions(c: &mut Cur<'_>, o: &mut Out) -> HelloExtensions {
+    match ext_block(c, o, 0, ExtCtx::Encrypted) {
+        Some(b) if b.fits => b.ext,
+        _ => {
+            let mut e = HelloExtensions::default();
+            e.malformed.push("extensions block truncated".into());
+            e
+        }
+    }
+}
+
+pub(super) fn finished(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Finished {
+    let verify_data_len = c.rem();
     let tls12 = ctx.version.is_some_and(|v| v < 0x0304) || (ctx.version.is_none() && c.rem() == 12);
     o.push(
         0,
@@ -83,7 +110,7 @@ pub(super) fn finished(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Option<()> {
         },
     );
     c.pos = c.end;
-    Some(())
+    Finished { verify_data_len }
 }
 
 pub(super) fn key_update(c: &mut Cur<'_>, o: &mut Out) -> Option<()> {

@@ -3,7 +3,7 @@
 use super::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum RecKind {
+pub(crate) enum RecKind {
     Ccs,
     Alert,
     Encrypted,
@@ -56,7 +56,7 @@ pub(super) fn alert_meaning(d: u8) -> &'static str {
     }
 }
 
-pub(super) fn record_item(
+pub(crate) fn record_item(
     from: Direction,
     at_ms: f64,
     hdr: &[u8],
@@ -67,7 +67,7 @@ pub(super) fn record_item(
     let shown = payload.len().min(DISPLAY_CAP);
     let mut raw = hdr.to_vec();
     raw.extend_from_slice(payload.get(..shown).unwrap_or(&[]));
-    let mut o = Out::default();
+    let mut o = Out::new(true);
     let mut h = Cur::new(&raw, 0, raw.len());
     let ct = h.u8().unwrap_or(0);
     o.push(
@@ -187,10 +187,9 @@ pub(super) fn record_item(
             "EncryptedRecord"
         }
         RecKind::Heartbeat => {
-            let v = match payload.first() {
-                Some(1) => "heartbeat_request".to_string(),
-                Some(2) => "heartbeat_response".to_string(),
-                _ => preview(payload),
+            let v = match payload.first().and_then(|t| names::heartbeat_type_name(*t)) {
+                Some(n) => n.to_string(),
+                None => preview(payload),
             };
             o.push(
                 0,
@@ -206,12 +205,12 @@ pub(super) fn record_item(
     o.finish(from, at_ms, name, raw)
 }
 
-/// SSLv2-compatible ClientHello record (2-byte header with the high bit set).
-pub(super) fn sslv2_item(from: Direction, at_ms: f64, rec: &[u8]) -> Dissected {
-    let raw = rec.to_vec();
+/// SSLv2-compatible ClientHello record (2-byte header with the high bit set): the typed
+/// hello (`None` when malformed), its fields recorded into `o`.
+pub(crate) fn sslv2_hello(raw: &[u8], o: &mut Out) -> Option<Sslv2ClientHello> {
     let rfc = "RFC 5246 Appendix E.2";
-    let mut o = Out::default();
-    let mut c = Cur::new(&raw, 0, raw.len());
+    let mut c = Cur::new(raw, 0, raw.len());
+    let mut typed = None;
     let _ = (|| -> Option<()> {
         let s = c.pos;
         let len = c.u16()? & 0x7fff;
@@ -226,7 +225,7 @@ pub(super) fn sslv2_item(from: Direction, at_ms: f64, rec: &[u8]) -> Dissected {
             "SSLv2 record header: the high bit marks a 2-byte header with no padding.",
             rfc,
         );
-        o.read(
+        let msg_type = o.read(
             &mut c,
             0,
             "msg_type",
@@ -235,7 +234,7 @@ pub(super) fn sslv2_item(from: Direction, at_ms: f64, rec: &[u8]) -> Dissected {
             "1: CLIENT-HELLO.",
             rfc,
         )?;
-        o.read(
+        let version = o.read(
             &mut c,
             0,
             "version",
@@ -269,8 +268,9 @@ pub(super) fn sslv2_item(from: Direction, at_ms: f64, rec: &[u8]) -> Dissected {
         }
         let [cs, sid, ch] = lens;
         let s = c.pos;
-        let mut specs = Cur::new(&raw, s, s + cs);
+        let mut specs = Cur::new(raw, s, s + cs);
         c.take(cs)?;
+        let mut cipher_specs = Vec::new();
         o.push(
             0,
             "cipher_specs",
@@ -283,10 +283,23 @@ pub(super) fn sslv2_item(from: Direction, at_ms: f64, rec: &[u8]) -> Dissected {
         while specs.rem() >= 3 {
             let p = specs.pos;
             let k = specs.take(3)?;
-            let v = match k {
-                [0, a, b] => suite_value(u16::from_be_bytes([*a, *b])),
-                _ => format!("SSLv2 kind 0x{}", hex(k)),
+            let (v, typed) = match k {
+                [0, a, b] => {
+                    let id = u16::from_be_bytes([*a, *b]);
+                    let name = if names::is_grease(id) {
+                        "GREASE".into()
+                    } else {
+                        names::cipher_name(id)
+                    };
+                    (suite_value(id), name)
+                }
+                [a, b, c] => (
+                    format!("SSLv2 kind 0x{}", hex(k)),
+                    names::sslv2_cipher_name(u32::from_be_bytes([0, *a, *b, *c])),
+                ),
+                _ => (String::new(), String::new()),
             };
+            cipher_specs.push(typed);
             o.push(
                 1,
                 format!("cipher_specs[{i}]"),
@@ -315,22 +328,23 @@ pub(super) fn sslv2_item(from: Direction, at_ms: f64, rec: &[u8]) -> Dissected {
             "Client randomness; becomes the right end of the TLS client random.",
             rfc,
         )?;
+        if msg_type == 1 {
+            typed = Some(Sslv2ClientHello {
+                version: Version(version),
+                cipher_specs,
+                session_id_len: sid,
+                challenge_len: ch,
+            });
+        }
         Some(())
     })();
-    o.finish(from, at_ms, "SSLv2ClientHello", raw)
+    typed
 }
 
-pub(super) fn not_tls_item(from: Direction, at_ms: f64, bytes: &[u8], why: &str) -> Dissected {
+pub(crate) fn not_tls_item(from: Direction, at_ms: f64, bytes: &[u8], why: &str) -> Dissected {
     let raw = bytes.get(..64.min(bytes.len())).unwrap_or(&[]).to_vec();
-    let text: String = raw
-        .iter()
-        .map(|&c| match c {
-            0x20..=0x7e => char::from(c),
-            b'\r' | b'\n' | b'\t' => ' ',
-            _ => '.',
-        })
-        .collect();
-    let mut o = Out::default();
+    let text = ascii(&raw);
+    let mut o = Out::new(true);
     o.push(
         0,
         "data",

@@ -6,7 +6,7 @@ mod by_hand;
 use crate::wire::fixtures::{ALERT, ALL, DHE, HRR, TLS11, TLS12, TLS12_CBC, TLS13, chunks};
 
 /// Depth-0 fields tile `raw`; every field lies inside `raw`.
-fn check_tiling(d: &Dissected) {
+pub(crate) fn check_tiling(d: &Dissected) {
     let mut pos = 0;
     for f in &d.fields {
         assert!(

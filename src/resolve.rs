@@ -1,11 +1,10 @@
 //! Where a profile comes from: a saved file (`--profile`), then the target, then the
-//! flags. The one place in `profile/` that touches files (and the lab, for `lab:NAME`);
+//! flags. It reads files and starts the lab for `lab:NAME`, so it sits above both;
 //! both front ends call it, so the TUI and the command line read a profile the same way.
 
-use super::fields::{Field, apply_flags};
-use super::{FieldError, Profile, Trust, parse_target};
 use crate::lab::Lab;
 use crate::materials::InputError;
+use crate::profile::{Field, FieldError, Profile, Trust, apply_flags, parse_target};
 use std::path::PathBuf;
 
 /// Something the user typed or named is wrong: exit status 2.
@@ -48,7 +47,7 @@ impl Sources {
         };
         if !path.exists()
             && let Some(name) = self.file.as_deref().and_then(|f| f.to_str())
-            && super::library::is_name(name)
+            && crate::profile::library::is_name(name)
         {
             return Err(UsageError::Other(format!(
                 "profile: no profile '{name}' in {} (tlslens profiles lists them)",
@@ -57,7 +56,15 @@ impl Sources {
                     .unwrap_or_default()
             )));
         }
-        super::library::load(&path).map_err(|problem| InputError::File { path, problem }.into())
+        let bytes = crate::materials::read(&path, "profile")?;
+        let text = String::from_utf8(bytes).map_err(|_| InputError::File {
+            path: path.clone(),
+            problem: "the profile is not UTF-8 text".into(),
+        })?;
+        Ok(Profile::from_toml(&text).map_err(|e| InputError::File {
+            path: path.clone(),
+            problem: format!("bad profile: {e}"),
+        })?)
     }
 
     /// The file `--profile` names: a path, or for a bare name (no `/`, no `.toml`) the
@@ -67,9 +74,11 @@ impl Sources {
             return Ok(None);
         };
         match file.to_str() {
-            Some(name) if super::library::is_name(name) => super::library::path_of(name)
-                .map(Some)
-                .map_err(|e| UsageError::Other(format!("profile: {e}"))),
+            Some(name) if crate::profile::library::is_name(name) => {
+                crate::profile::library::path_of(name)
+                    .map(Some)
+                    .map_err(|e| UsageError::Other(format!("profile: {e}")))
+            }
             _ => Ok(Some(file.clone())),
         }
     }
@@ -83,7 +92,7 @@ impl Sources {
         lab: impl FnOnce(&str) -> Result<Profile, UsageError>,
     ) -> Result<(Profile, Option<String>), UsageError> {
         let mut p = self.base()?;
-        let before = (!p.host.is_empty()).then(|| super::host_port(&p.host, p.port));
+        let before = (!p.host.is_empty()).then(|| crate::profile::host_port(&p.host, p.port));
         if let Some(t) = target {
             if let Some(name) = t.strip_prefix("lab:") {
                 let lp = lab(name)?;
@@ -102,7 +111,7 @@ impl Sources {
             }
         }
         let notice = match (target, before) {
-            (Some(t), Some(b)) if b != super::host_port(&p.host, p.port) => Some(format!(
+            (Some(t), Some(b)) if b != crate::profile::host_port(&p.host, p.port) => Some(format!(
                 "tlslens: note: target {t} replaces the profile's {b}"
             )),
             _ => None,

@@ -4,7 +4,7 @@
 //! Kept as one sorted static array so lookups are a binary search and the table can be
 //! checked for order in a unit test. IANA names match `openssl ciphers -stdname`.
 
-use super::names::{CipherInfo, Kx};
+use super::{CipherInfo, Kx};
 
 const fn c(
     id: u16,
@@ -24,7 +24,7 @@ const fn c(
 
 /// Sorted by id (one suite per line, so rustfmt is told to leave it alone).
 #[rustfmt::skip]
-pub(super) static CIPHERS: &[CipherInfo] = &[
+pub(crate) static CIPHERS: &[CipherInfo] = &[
     c(0x0000, "TLS_NULL_WITH_NULL_NULL", None, Kx::Null, false),
     c(0x0001, "TLS_RSA_WITH_NULL_MD5", Some("NULL-MD5"), Kx::Rsa, false),
     c(0x0002, "TLS_RSA_WITH_NULL_SHA", Some("NULL-SHA"), Kx::Rsa, false),

@@ -6,6 +6,9 @@ use crate::net::AddrAttempt;
 use crate::wire::Transcript;
 use serde::Serialize;
 
+mod finding;
+pub use finding::{Alternative, Candidate, Finding, LevelResult, Severity};
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Target {
     pub host: String,
@@ -23,7 +26,7 @@ pub struct Report {
     pub results: Vec<BackendReport>,
     /// With `--explain`: whether the openssl backend connects at each security level.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub levels: Option<Vec<crate::diagnose::levels::LevelResult>>,
+    pub levels: Option<Vec<LevelResult>>,
     pub tool: ToolInfo,
     /// The key log this run appended to (`--keylog` or `SSLKEYLOGFILE`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -237,7 +240,7 @@ pub struct BackendReport {
     pub wire_notes: Vec<String>,
     /// Where the wire and the library's own API disagree: a bug to surface.
     pub mismatches: Vec<String>,
-    pub diagnosis: Vec<crate::diagnose::Finding>,
+    pub diagnosis: Vec<Finding>,
     #[serde(skip)]
     pub keylog: Vec<String>,
     /// Every byte both ways, as recorded (for the ladder's hex view and decryption).

@@ -1,0 +1,186 @@
+//! One attempt: the profile it ran with, one slot per backend (connecting → done or
+//! cancelled), its diagnosis, the [`Cancel`] that stops all of its work, and what the
+//! views derive from its reports (computed once when a report arrives, not per frame).
+
+use crate::backend::BackendId;
+use crate::cancel::Cancel;
+use crate::explain::Explained;
+use crate::probe::Prepared;
+use crate::profile::Profile;
+use crate::report::BackendReport;
+use crate::wire::dissect::Dissected;
+
+/// One backend's state within an attempt.
+#[derive(Clone, Debug)]
+pub enum Slot {
+    Connecting,
+    Done(Box<BackendReport>),
+    Cancelled,
+}
+
+/// The diagnosis of an attempt: absent, being searched for, found, or stopped.
+#[derive(Clone, Debug, Default)]
+pub enum Explanation {
+    #[default]
+    None,
+    Searching,
+    Done(Box<Explained>),
+    /// The search was cancelled (Esc) or replaced by a newer attempt.
+    Stopped,
+    /// The search itself failed (a bug: its worker panicked).
+    Failed(String),
+}
+
+/// What the views show of one report, derived once.
+#[derive(Clone, Debug)]
+pub struct Derived {
+    /// The ladder's messages: dissected from the wire, the TLS 1.3 flight decrypted.
+    pub ladder: Vec<Dissected>,
+    /// The transcript pane's lines.
+    pub transcript: Vec<String>,
+}
+
+impl Derived {
+    pub fn of(r: &BackendReport) -> Derived {
+        Derived {
+            ladder: ladder_items(r),
+            transcript: r.transcript_lines(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub id: usize,
+    pub profile: Profile,
+    pub slots: Vec<(BackendId, Slot)>,
+    /// Filled when every slot is done: this attempt against the one before.
+    pub comparison: Option<String>,
+    /// What the probes ran with (kept to explain the attempt afterwards).
+    pub prepared: Option<Box<Prepared>>,
+    pub explanation: Explanation,
+    /// Shared by this attempt's probes and its diagnosis search.
+    pub cancel: Cancel,
+    /// The attempt whose results stay on screen while this one connects (same target).
+    pub follows: Option<usize>,
+    pub derived: Vec<(BackendId, Derived)>,
+}
+
+impl Attempt {
+    pub fn new(id: usize, profile: Profile, backends: &[BackendId], prepared: Prepared) -> Self {
+        Attempt {
+            id,
+            profile,
+            slots: backends.iter().map(|b| (*b, Slot::Connecting)).collect(),
+            comparison: None,
+            prepared: Some(Box::new(prepared)),
+            explanation: Explanation::None,
+            cancel: Cancel::new(),
+            follows: None,
+            derived: Vec::new(),
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        self.slots
+            .iter()
+            .any(|(_, s)| matches!(s, Slot::Connecting))
+    }
+
+    /// Probes or the diagnosis search still at work.
+    pub fn busy(&self) -> bool {
+        self.running() || self.searching()
+    }
+
+    pub fn searching(&self) -> bool {
+        matches!(self.explanation, Explanation::Searching)
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.slots.iter().any(|(_, s)| matches!(s, Slot::Cancelled))
+    }
+
+    pub fn reports(&self) -> Vec<BackendReport> {
+        self.slots
+            .iter()
+            .filter_map(|(_, s)| match s {
+                Slot::Done(r) => Some((**r).clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn report(&self, b: BackendId) -> Option<&BackendReport> {
+        self.slots.iter().find_map(|(id, s)| match s {
+            Slot::Done(r) if *id == b => Some(&**r),
+            _ => None,
+        })
+    }
+
+    pub fn slot(&self, b: BackendId) -> Option<&Slot> {
+        self.slots.iter().find(|(id, _)| *id == b).map(|(_, s)| s)
+    }
+
+    pub fn derived(&self, b: BackendId) -> Option<&Derived> {
+        self.derived.iter().find(|(id, _)| *id == b).map(|(_, d)| d)
+    }
+
+    /// Put a report in its slot; false when the slot was not waiting for one (a late
+    /// result for a cancelled attempt, or a duplicate).
+    pub fn accept(&mut self, report: Box<BackendReport>) -> bool {
+        let b = report.backend;
+        let Some((_, slot)) = self
+            .slots
+            .iter_mut()
+            .find(|(id, s)| *id == b && matches!(s, Slot::Connecting))
+        else {
+            return false;
+        };
+        self.derived.push((b, Derived::of(&report)));
+        *slot = Slot::Done(report);
+        true
+    }
+
+    /// Stop whatever is still at work: connecting slots become cancelled, a search
+    /// becomes stopped. Returns the handle to cancel when something was at work.
+    pub fn stop(&mut self) -> Option<Cancel> {
+        let mut any = false;
+        for (_, s) in &mut self.slots {
+            if matches!(s, Slot::Connecting) {
+                *s = Slot::Cancelled;
+                any = true;
+            }
+        }
+        if self.searching() {
+            self.explanation = Explanation::Stopped;
+            any = true;
+        }
+        any.then(|| self.cancel.clone())
+    }
+}
+
+/// A report's messages for the ladder: the clear ones dissected from the wire, and
+/// where the TLS 1.3 flight was decrypted, those messages in place of the records.
+pub fn ladder_items(r: &BackendReport) -> Vec<Dissected> {
+    let mut items = crate::wire::dissect::dissect(&r.wire);
+    if let Some(d) = &r.decrypted {
+        let plain: Vec<_> = d
+            .raw_messages
+            .iter()
+            .map(|(from, at_ms, raw)| {
+                crate::wire::dissect::dissect_handshake(*from, *at_ms, raw, Some(0x0304))
+            })
+            .collect();
+        if !plain.is_empty() {
+            // Keep the clear messages and place the decrypted ones by time.
+            items.retain(|x| !x.name.starts_with("Encrypted"));
+            items.extend(plain);
+            items.sort_by(|a, b| {
+                a.at_ms
+                    .partial_cmp(&b.at_ms)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
+    }
+    items
+}
