@@ -346,3 +346,46 @@ fn an_endless_greeting_is_cut_off() {
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     server.join().unwrap();
 }
+
+fn scan_versions(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (serde_json::Value, Vec<(String, bool, usize)>) {
+    let v = cli_json(args, env);
+    let versions = v["versions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"))
+        .iter()
+        .map(|x| {
+            (
+                x["version"].as_str().unwrap().to_string(),
+                x["supported"].as_bool().unwrap(),
+                x["ciphers"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    (v, versions)
+}
+
+/// The scanner reaches servers the same way: after the SMTP upgrade it finds what the
+/// same OpenSSL server finds directly, and through the SOCKS5 proxy what it finds
+/// without one.
+#[test]
+fn scan_goes_through_starttls_and_proxies() {
+    let (v, smtp) = scan_versions(&["scan", "lab:smtp", "--json"], &[]);
+    assert_eq!(v["error"], serde_json::Value::Null, "{v}");
+    let (_, direct) = scan_versions(&["scan", "lab:expired", "--json"], &[]);
+    assert_eq!(smtp, direct);
+    assert!(
+        smtp.iter()
+            .any(|(name, ok, n)| name == "TLSv1.2" && *ok && *n > 0)
+    );
+
+    let url = lab().proxy_url("socks5-proxy-auth").unwrap();
+    let (v, proxied) = scan_versions(&["scan", "lab:tls12", "--json", "--proxy", &url], &[]);
+    assert_eq!(v["error"], serde_json::Value::Null, "{v}");
+    let proxy_addr = lab().server("socks5-proxy-auth").unwrap().addr.to_string();
+    assert_eq!(v["address"], proxy_addr.as_str());
+    let (_, direct) = scan_versions(&["scan", "lab:tls12", "--json"], &[]);
+    assert_eq!(proxied, direct);
+}
