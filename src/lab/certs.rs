@@ -24,6 +24,8 @@ pub struct Issued {
 pub struct LabPki {
     pub ca: Issued,
     pub leaf: Issued,
+    /// An ECDSA P-256 leaf for localhost, beside the RSA one (dual-certificate server).
+    pub leaf_ecdsa: Issued,
     pub expired: Issued,
     pub wrong_host: Issued,
     pub self_signed: Issued,
@@ -33,6 +35,11 @@ pub struct LabPki {
 
 fn rsa(bits: u32) -> Result<PKey<Private>, ErrorStack> {
     PKey::from_rsa(Rsa::generate(bits)?)
+}
+
+fn p256() -> Result<PKey<Private>, ErrorStack> {
+    let group = openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1)?;
+    PKey::from_ec_key(openssl::ec::EcKey::generate(&group)?)
 }
 
 enum Use {
@@ -150,6 +157,11 @@ impl LabPki {
             usage: Use::Server(names),
         };
         let leaf = make(leaf_spec("localhost", 10, LOCAL, now()?, days(825)?))?;
+        let ecdsa_key = p256()?;
+        let leaf_ecdsa = make(Spec {
+            key: &ecdsa_key,
+            ..leaf_spec("localhost", 16, LOCAL, now()?, days(825)?)
+        })?;
         let expired = make(leaf_spec(
             "localhost",
             11,
@@ -197,6 +209,7 @@ impl LabPki {
         Ok(LabPki {
             ca,
             leaf,
+            leaf_ecdsa,
             expired,
             wrong_host,
             self_signed,

@@ -47,9 +47,8 @@ pub enum Peer {
 }
 
 /// Which of the lab's certificates a server presents.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub enum CertChoice {
-    #[default]
     Leaf,
     Expired,
     WrongHost,
@@ -57,7 +56,7 @@ pub enum CertChoice {
     Weak,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct OpensslServer {
     pub min: Option<crate::profile::TlsVersion>,
     pub max: Option<crate::profile::TlsVersion>,
@@ -66,6 +65,31 @@ pub struct OpensslServer {
     pub require_client_cert: bool,
     /// Refuse (alert unrecognized_name) any hello whose SNI is not `localhost`.
     pub require_sni: bool,
+    /// Choose suites in the server's order, not the client's.
+    pub server_order: bool,
+    /// The key-exchange groups it accepts (OpenSSL list), if not the default.
+    pub groups: Option<&'static str>,
+    /// Also present an ECDSA certificate, for ECDSA suites and signature schemes.
+    pub also_ecdsa: bool,
+    /// Accept DHE suites with a 1024-bit prime (RFC 5114 group 1): weak on purpose.
+    pub weak_dh: bool,
+}
+
+impl Default for OpensslServer {
+    fn default() -> Self {
+        OpensslServer {
+            min: None,
+            max: None,
+            ciphers: None,
+            cert: CertChoice::Leaf,
+            require_client_cert: false,
+            require_sni: false,
+            server_order: false,
+            groups: None,
+            also_ecdsa: false,
+            weak_dh: false,
+        }
+    }
 }
 
 /// A server in the catalogue.
@@ -93,8 +117,7 @@ pub fn catalogue() -> Vec<ServerSpec> {
             max,
             ciphers,
             cert,
-            require_client_cert: false,
-            require_sni: false,
+            ..OpensslServer::default()
         })
     };
     vec![
@@ -144,6 +167,39 @@ pub fn catalogue() -> Vec<ServerSpec> {
             peer: ossl(Some(V1_2), Some(V1_2), Some("AES128-SHA"), CertChoice::Leaf),
         },
         ServerSpec {
+            name: "server-order",
+            summary: "TLS 1.2, three suites chosen in the server's own order",
+            teaches: "a server that imposes its order picks the same suite however the client orders its list",
+            peer: Peer::Openssl(OpensslServer {
+                min: Some(V1_2),
+                max: Some(V1_2),
+                ciphers: Some("ECDHE-RSA-AES256-GCM-SHA384:AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256"),
+                server_order: true,
+                ..OpensslServer::default()
+            }),
+        },
+        ServerSpec {
+            name: "one-group",
+            summary: "TLS 1.3 only, key exchange on secp384r1 alone",
+            teaches: "a client whose key share is x25519 gets a HelloRetryRequest naming secp384r1",
+            peer: Peer::Openssl(OpensslServer {
+                min: Some(V1_3),
+                groups: Some("secp384r1"),
+                ..OpensslServer::default()
+            }),
+        },
+        ServerSpec {
+            name: "dual-cert",
+            summary: "RSA and ECDSA certificates for the same name",
+            teaches: "which certificate a client sees depends on the suites and signature schemes it offers",
+            peer: Peer::Openssl(OpensslServer {
+                min: Some(V1_2),
+                ciphers: Some("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"),
+                also_ecdsa: true,
+                ..OpensslServer::default()
+            }),
+        },
+        ServerSpec {
             name: "expired",
             summary: "certificate expired on 2021-01-01",
             teaches: "the handshake itself works; verification fails with 'certificate has expired'",
@@ -163,26 +219,24 @@ pub fn catalogue() -> Vec<ServerSpec> {
         },
         ServerSpec {
             name: "weak-cert",
-            summary: "RSA-1024 key, SHA-1 signature, TLS 1.2",
+            summary: "RSA-1024 key, SHA-1 signature, 1024-bit DHE, TLS 1.2",
             teaches: "level 2 refuses the key size, level 1 the SHA-1 signature, level 0 accepts; rustls refuses SHA-1",
-            peer: ossl(
-                Some(V1_2),
-                Some(V1_2),
-                Some("DEFAULT@SECLEVEL=0"),
-                CertChoice::Weak,
-            ),
+            peer: Peer::Openssl(OpensslServer {
+                min: Some(V1_2),
+                max: Some(V1_2),
+                ciphers: Some("DEFAULT@SECLEVEL=0"),
+                cert: CertChoice::Weak,
+                weak_dh: true,
+                ..OpensslServer::default()
+            }),
         },
         ServerSpec {
             name: "client-cert",
             summary: "requires a client certificate from the lab CA",
             teaches: "over TLS 1.3 the handshake 'succeeds' and the rejection (certificate_required) comes after",
             peer: Peer::Openssl(OpensslServer {
-                min: None,
-                max: None,
-                ciphers: None,
-                cert: CertChoice::Leaf,
                 require_client_cert: true,
-                require_sni: false,
+                ..OpensslServer::default()
             }),
         },
         ServerSpec {
@@ -190,12 +244,8 @@ pub fn catalogue() -> Vec<ServerSpec> {
             summary: "answers only hellos whose SNI names localhost",
             teaches: "virtual hosting: without SNI (or with another name) the server refuses with unrecognized_name",
             peer: Peer::Openssl(OpensslServer {
-                min: None,
-                max: None,
-                ciphers: None,
-                cert: CertChoice::Leaf,
-                require_client_cert: false,
                 require_sni: true,
+                ..OpensslServer::default()
             }),
         },
         ServerSpec {

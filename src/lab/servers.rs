@@ -91,6 +91,16 @@ fn openssl_context(
     if let Some(c) = cfg.ciphers {
         b.set_cipher_list(c)?;
     }
+    if let Some(g) = cfg.groups {
+        b.set_groups_list(g)?;
+    }
+    if cfg.weak_dh {
+        let dh = openssl::dh::Dh::get_1024_160()?;
+        b.set_tmp_dh(&dh)?;
+    }
+    if cfg.server_order {
+        b.set_options(openssl::ssl::SslOptions::CIPHER_SERVER_PREFERENCE);
+    }
     // An OpenSSL 3 server cannot sign a TLS < 1.2 handshake, nor load a weak
     // certificate, above level 0; the lab's old servers need it.
     if cfg
@@ -107,6 +117,12 @@ fn openssl_context(
     }
     b.set_private_key(&chosen.key)?;
     b.check_private_key()?;
+    if cfg.also_ecdsa {
+        // A second key type gets a certificate slot of its own.
+        b.set_certificate(&pki.leaf_ecdsa.cert)?;
+        b.set_private_key(&pki.leaf_ecdsa.key)?;
+        b.check_private_key()?;
+    }
     if cfg.require_sni {
         b.set_servername_callback(|ssl, alert| {
             if ssl.servername(openssl::ssl::NameType::HOST_NAME) == Some("localhost") {

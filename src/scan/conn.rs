@@ -191,7 +191,12 @@ async fn exchange(
     let mut got: Vec<u8> = Vec::new();
     let mut buf = vec![0u8; 16 * 1024];
     loop {
+        // A peer that never stops sending is cut off by size and by the deadline (a
+        // read that is always ready would never let a timeout fire by itself).
         let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || got.len() >= MAX_ANSWER {
+            return judge(&got, need, true).unwrap_or_else(|| flooded(&got));
+        }
         let n = match tokio::time::timeout(left, s.read(&mut buf)).await {
             Err(_) => return judge(&got, need, true).unwrap_or(Answer::Timeout),
             Ok(Err(e)) => return judge(&got, need, true).unwrap_or_else(|| io_answer(&e)),
@@ -199,9 +204,21 @@ async fn exchange(
             Ok(Ok(n)) => n,
         };
         got.extend_from_slice(buf.get(..n).unwrap_or_default());
-        if let Some(a) = judge(&got, need, got.len() >= MAX_ANSWER) {
+        if let Some(a) = judge(&got, need, false) {
             return a;
         }
+    }
+}
+
+/// Bytes that never became an answer: too many, or too slow.
+fn flooded(got: &[u8]) -> Answer {
+    if got.len() >= MAX_ANSWER {
+        Answer::NotTls(format!(
+            "{} bytes without a ServerHello (the reading stopped there)",
+            got.len()
+        ))
+    } else {
+        Answer::Timeout
     }
 }
 
