@@ -383,6 +383,7 @@ pub static FIELDS: &[FieldSpec] = &[
     ),
     FieldSpec {
         widget: Widget::Choice(STARTTLS),
+        harmless: Some("none: only how the connection reaches TLS changes"),
         ..spec(
             Field::Starttls,
             "starttls",
@@ -402,23 +403,26 @@ pub static FIELDS: &[FieldSpec] = &[
             },
         )
     },
-    spec(
-        Field::Proxy,
-        "proxy",
-        "proxy",
-        &[flag(
+    FieldSpec {
+        harmless: Some("none for TLS: a proxy relays only encrypted bytes"),
+        ..spec(
+            Field::Proxy,
             "proxy",
-            "URL",
-            "Connect through http://[user:pass@]host:port (CONNECT) or socks5h://host:port; \
+            "proxy",
+            &[flag(
+                "proxy",
+                "URL",
+                "Connect through http://[user:pass@]host:port (CONNECT) or socks5h://host:port; \
              direct: none (default: HTTPS_PROXY / ALL_PROXY unless NO_PROXY, as curl)",
-        )],
-        |p| p.proxy.clone().unwrap_or_default(),
-        |s| {
-            let t = text(s);
-            super::proxy_setting(t.as_deref())?;
-            Ok(Change::Proxy(t))
-        },
-    ),
+            )],
+            |p| p.proxy.clone().unwrap_or_default(),
+            |s| {
+                let t = text(s);
+                super::proxy_setting(t.as_deref())?;
+                Ok(Change::Proxy(t))
+            },
+        )
+    },
     FieldSpec {
         json: Json::Number,
         ..spec(

@@ -8,6 +8,7 @@ mod certificates;
 mod ciphers;
 mod disagree;
 mod peer;
+mod reach;
 mod versions;
 
 use super::{Candidate, Finding, Suggestion, cost_of};
@@ -150,4 +151,5 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
     ciphers::rules(&cx, out);
     certificates::rules(&cx, out);
     peer::rules(&cx, out);
+    reach::rules(&cx, out);
 }

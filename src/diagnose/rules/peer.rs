@@ -17,7 +17,8 @@ pub(super) fn rules(cx: &Ctx, out: &mut Vec<Finding>) {
         f.evidence.push(r.wire_notes.join("; "));
         out.push(f);
     }
-    if e.kind == ErrorKind::HandshakeTimeout {
+    // (A timeout before TLS is the STARTTLS or proxy rules' to explain.)
+    if e.kind == ErrorKind::HandshakeTimeout && !matches!(e.stage, Stage::Starttls | Stage::Proxy) {
         let mut f = Finding::new(
             "no-answer",
             Severity::Error,
