@@ -234,3 +234,24 @@ fn a_cancelled_explanation_keeps_no_fix() {
         );
     }
 }
+
+/// Every stack is refused at its hello and none sees a ServerHello: the diagnosis
+/// scans the server, names what it accepts, and finds the cipher list that works.
+#[test]
+fn a_refusal_without_a_server_hello_is_explained_by_a_scan() {
+    let (prep, r) = explained("camellia");
+    let f = finding(&r, Openssl, "no-shared-cipher");
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.contains("TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256")),
+        "{f:#?}"
+    );
+    assert_eq!(
+        f.suggest.as_ref().unwrap().as_flags(),
+        "--ciphers ECDHE-RSA-CAMELLIA128-SHA256"
+    );
+    fix_works(&prep, Openssl, f);
+    let rustls = finding(&r, Rustls, "no-shared-cipher");
+    assert_eq!(rustls.alternative.as_ref().unwrap().backend, Openssl);
+}

@@ -237,3 +237,100 @@ fn connections_are_capped_and_counted() {
     // The cap, plus the one connection that picked the address.
     assert!(r.connections <= 7, "{}", r.connections);
 }
+
+#[test]
+fn each_stack_against_what_the_server_accepts() {
+    let p = lab().profile("legacy").unwrap();
+    let prep = tlslens::probe::prepare(p.clone()).unwrap();
+    let r = tlslens::scan::run(&p, &Options::default()).unwrap();
+    let stacks = tlslens::explain::stacks::stacks(&prep, &r, &tlslens::cancel::Cancel::new());
+    let get = |b: &str| stacks.iter().find(|s| s.backend.name() == b).unwrap();
+    let openssl = get("openssl");
+    assert_eq!(openssl.offers.len(), 8, "{openssl:?}");
+    assert!(openssl.misses.is_empty());
+    assert_eq!(openssl.fix.as_ref().unwrap().as_flags(), "--seclevel 0");
+    let rustls = get("rustls");
+    assert!(rustls.offers.is_empty() && rustls.misses.len() == 8);
+    assert!(rustls.fix.is_none());
+    assert!(
+        rustls
+            .instead
+            .as_deref()
+            .unwrap()
+            .starts_with("--backend openssl")
+    );
+}
+
+fn tlslens_bin(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tlslens"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn json_contract_and_fleet_lines() {
+    let out = tlslens_bin(&["scan", "lab:legacy", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["target", "versions", "groups", "connections", "elapsed_ms"] {
+        assert!(v.get(key).is_some(), "{key} missing");
+    }
+    let tls11 = v["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["version"] == "TLSv1.1")
+        .unwrap();
+    assert_eq!(tls11["supported"], true);
+    assert_eq!(tls11["ciphers"].as_array().unwrap().len(), 4);
+    assert!(tls11["server_order"].is_boolean());
+    // Many targets: JSON Lines, a shard takes every N-th line.
+    let addr = |n: &str| lab().server(n).unwrap().addr.to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("targets");
+    let lines = [
+        addr("tls12"),
+        addr("legacy"),
+        addr("modern"),
+        "127.0.0.1:9".into(),
+    ];
+    std::fs::write(&list, lines.join("\n")).unwrap();
+    let file = list.to_str().unwrap();
+    let all = tlslens_bin(&["scan", "--targets", file, "--json", "--sni", "localhost"]);
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&all.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 4);
+    // Nothing listens on port 9: reported in its line, and the exit status says so.
+    assert_eq!(rows.iter().filter(|r| !r["error"].is_null()).count(), 1);
+    assert_eq!(all.status.code(), Some(1));
+    let half = tlslens_bin(&[
+        "scan",
+        "--targets",
+        file,
+        "--shard",
+        "2/2",
+        "--json",
+        "--sni",
+        "localhost",
+    ]);
+    let ports: Vec<u64> = String::from_utf8_lossy(&half.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["target"]["port"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    let want: Vec<u64> = [&lines[1], &lines[3]]
+        .iter()
+        .map(|l| l.rsplit(':').next().unwrap().parse().unwrap())
+        .collect();
+    let mut got = ports.clone();
+    got.sort();
+    let mut want = want;
+    want.sort();
+    assert_eq!(got, want);
+}

@@ -37,6 +37,19 @@ pub struct ScanArgs {
     /// a batch runner can spread a fleet over machines.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Also run our stacks with the profile: which accepted combinations each one
+    /// offers, and the least weakening change that reaches the others (tried).
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// The scan, and with --explain what each of our stacks makes of it.
+#[derive(serde::Serialize)]
+struct Out<'a> {
+    #[serde(flatten)]
+    scan: &'a ScanReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stacks: Option<Vec<crate::explain::stacks::StackUse>>,
 }
 
 fn field_error(name: &str, problem: String) -> UsageError {
@@ -71,10 +84,28 @@ pub fn scan(args: &ScanArgs) -> Result<ExitCode, UsageError> {
         crate::scan::run(&resolved.profile, &opts)
     })
     .map_err(|e| UsageError::Other(format!("cannot start the scanner: {e}")))?;
-    let out = if args.json {
-        serde_json::to_string_pretty(&report).map_err(|e| UsageError::Other(e.to_string()))? + "\n"
+    let stacks = if args.explain && report.error.is_none() {
+        let prep = crate::probe::prepare(resolved.profile.clone())?;
+        Some(crate::explain::stacks::stacks(
+            &prep,
+            &report,
+            &crate::cancel::Cancel::new(),
+        ))
     } else {
-        super::scan_text::render(&report)
+        None
+    };
+    let out = if args.json {
+        let out = Out {
+            scan: &report,
+            stacks,
+        };
+        serde_json::to_string_pretty(&out).map_err(|e| UsageError::Other(e.to_string()))? + "\n"
+    } else {
+        let mut text = super::scan_text::render(&report);
+        if let Some(s) = &stacks {
+            text.push_str(&super::scan_text::render_stacks(s));
+        }
+        text
     };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());

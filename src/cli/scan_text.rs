@@ -100,11 +100,16 @@ pub fn render(r: &ScanReport) -> String {
     let k = &r.checks;
     let _ = writeln!(
         o,
-        "  checks             fallback SCSV {} · secure renegotiation {} · compression {} · heartbeat {}",
+        "  checks             fallback SCSV {} · secure renegotiation {} · compression {} · heartbeat {} · Heartbleed {}",
         yes_no(k.fallback_scsv),
         yes_no(k.secure_renegotiation),
         yes_no(k.compression),
-        yes_no(k.heartbeat)
+        yes_no(k.heartbeat),
+        match k.heartbleed {
+            Some(false) => "no",
+            Some(true) => "VULNERABLE",
+            None => "-",
+        }
     );
     let _ = writeln!(
         o,
@@ -127,6 +132,35 @@ pub fn render(r: &ScanReport) -> String {
     }
     for a in &r.anomalies {
         let _ = writeln!(o, "  anomaly            {}", sanitize(a, 200));
+    }
+    o
+}
+
+/// Each of our stacks against what the server accepts.
+pub fn render_stacks(stacks: &[crate::explain::stacks::StackUse]) -> String {
+    let mut o = String::from("\nour stacks, with this profile:\n");
+    for s in stacks {
+        let total = s.offers.len() + s.misses.len();
+        let _ = writeln!(
+            o,
+            "  {:<11} {:<7} {}   offers {} of the {total} accepted",
+            s.backend.name(),
+            if s.ok { "ok" } else { "FAILED" },
+            sanitize(&s.outcome, 80),
+            s.offers.len()
+        );
+        if let Some(f) = &s.fix {
+            let _ = writeln!(
+                o,
+                "              fix (tried, works): {}   cost: {}",
+                f.as_flags(),
+                s.cost.as_deref().unwrap_or("-")
+            );
+        } else if let Some(i) = &s.instead {
+            let _ = writeln!(o, "              no profile change works; instead: {i}");
+        } else if !s.ok {
+            let _ = writeln!(o, "              no profile change tried made it connect");
+        }
     }
     o
 }

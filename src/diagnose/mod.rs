@@ -14,7 +14,7 @@ pub use crate::profile::Suggestion;
 pub use crate::report::{Alternative, Candidate, Finding, Severity};
 
 pub use describe::describe;
-pub use rules::diagnose;
+pub use rules::{diagnose, diagnose_with};
 
 /// What a suggestion costs in security, in words (the policy in `profile` says).
 pub fn cost_of(change: &Suggestion) -> String {

@@ -5,6 +5,7 @@
 
 pub mod levels;
 pub mod search;
+pub mod stacks;
 
 use crate::backend::BackendId;
 use crate::cancel::Cancel;

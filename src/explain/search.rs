@@ -4,9 +4,10 @@
 
 use crate::backend::BackendId;
 use crate::cancel::Cancel;
-use crate::diagnose::{Alternative, Finding, Severity, Suggestion, diagnose};
+use crate::diagnose::{Alternative, Finding, Severity, Suggestion, diagnose_with};
 use crate::probe::{Prepared, probe_one};
-use crate::report::{BackendReport, Report};
+use crate::report::{BackendReport, ErrorKind, Report, Stage};
+use crate::scan::ScanReport;
 
 /// Bounds on the retries one explanation may make.
 #[derive(Clone, Copy, Debug)]
@@ -71,6 +72,28 @@ fn plan(report: &Report, all: &mut [Vec<Finding>], budget: Budget) -> Vec<Try> {
     tries
 }
 
+/// When the server refused every stack at its hello (handshake_failure) and none got
+/// a ServerHello, nothing in the attempt says what it wants: scan it (bounded) so the
+/// diagnosis can set what it accepts against what we offered.
+fn scan_if_nothing_shared(prep: &Prepared, report: &Report, cancel: &Cancel) -> Option<ScanReport> {
+    let refused = report.results.iter().any(|r| {
+        r.error.as_ref().is_some_and(|e| {
+            e.kind == ErrorKind::Alert
+                && e.stage == Stage::ServerHello
+                && e.alert.as_deref() == Some("handshake_failure")
+        })
+    });
+    let someone_heard = report.results.iter().any(|r| r.server_hello.is_some());
+    if !refused || someone_heard || cancel.is_cancelled() {
+        return None;
+    }
+    let opts = crate::scan::Options {
+        max_connections: 150,
+        ..crate::scan::Options::default()
+    };
+    crate::scan::run(&prep.profile, &opts).ok()
+}
+
 /// Fill every result's `diagnosis`. With `search`, try the candidates (bounded) so each
 /// suggestion shown is one that was seen to work; without it, only findings.
 ///
@@ -85,7 +108,24 @@ pub fn explain(
     budget: Budget,
     cancel: &Cancel,
 ) {
-    let mut all = diagnose(report, &prep.profile);
+    let scan = if search {
+        scan_if_nothing_shared(prep, report, cancel)
+    } else {
+        None
+    };
+    explain_knowing(prep, report, search, budget, cancel, scan.as_ref());
+}
+
+/// [`explain`], with what a scan already found the server accepts.
+pub fn explain_knowing(
+    prep: &Prepared,
+    report: &mut Report,
+    search: bool,
+    budget: Budget,
+    cancel: &Cancel,
+    scan: Option<&ScanReport>,
+) {
+    let mut all = diagnose_with(report, &prep.profile, scan);
     let tries = plan(report, &mut all, budget);
     if search && !cancel.is_cancelled() {
         let worked: Vec<bool> = std::thread::scope(|s| {

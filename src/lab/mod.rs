@@ -167,6 +167,17 @@ pub fn catalogue() -> Vec<ServerSpec> {
             peer: ossl(Some(V1_2), Some(V1_2), Some("AES128-SHA"), CertChoice::Leaf),
         },
         ServerSpec {
+            name: "camellia",
+            summary: "TLS 1.2, only a Camellia suite, which no default client offers",
+            teaches: "every stack is refused with handshake_failure and none sees a ServerHello; a scan finds what the server wants",
+            peer: ossl(
+                Some(V1_2),
+                Some(V1_2),
+                Some("ECDHE-RSA-CAMELLIA128-SHA256"),
+                CertChoice::Leaf,
+            ),
+        },
+        ServerSpec {
             name: "server-order",
             summary: "TLS 1.2, three suites chosen in the server's own order",
             teaches: "a server that imposes its order picks the same suite however the client orders its list",

@@ -91,6 +91,7 @@ async fn extensions(sc: &Scanner, v: &VersionFound) -> Checks {
         session_ticket: Some(e.session_ticket),
         ocsp_stapling: Some(e.status_request),
         heartbeat: Some(echoed(15)),
+        heartbleed: (!echoed(15)).then_some(false),
         alpn: e.alpn.as_ref().and_then(|a| a.first().cloned()),
         ..Checks::default()
     }

@@ -107,6 +107,10 @@ pub struct Checks {
     pub compression: Option<bool>,
     /// Echoed the heartbeat extension (RFC 6520).
     pub heartbeat: Option<bool>,
+    /// Heartbleed (CVE-2014-0160): `false` when the server has no heartbeat (so no
+    /// Heartbleed); `None` when it has one (tlslens does not send the malformed
+    /// heartbeat that would tell).
+    pub heartbleed: Option<bool>,
     pub extended_master_secret: Option<bool>,
     pub encrypt_then_mac: Option<bool>,
     pub session_ticket: Option<bool>,

@@ -15,6 +15,7 @@ use super::{Candidate, Finding, Suggestion, cost_of};
 use crate::backend::BackendId;
 use crate::profile::{Change, Profile, TlsVersion};
 use crate::report::{BackendReport, ErrorReport, Report};
+use crate::scan::ScanReport;
 use crate::wire::names;
 
 /// What every failure rule reads: the result, its error, and what the rest of the
@@ -32,6 +33,8 @@ pub(super) struct Ctx<'a> {
     pub other: Option<(BackendId, String, Option<String>)>,
     /// The library's message, lower case.
     pub msg: String,
+    /// What a scan of the server found it accepts, when one was made.
+    pub scan: Option<&'a ScanReport>,
 }
 
 pub(super) fn cand(change: Suggestion) -> Candidate {
@@ -41,13 +44,19 @@ pub(super) fn cand(change: Suggestion) -> Candidate {
 
 /// Findings for every result of the report, in the same order.
 pub fn diagnose(report: &Report, p: &Profile) -> Vec<Vec<Finding>> {
+    diagnose_with(report, p, None)
+}
+
+/// The same, knowing what a scan found the server accepts: a refusal can then be set
+/// against what the server wants, and the candidates aim at it.
+pub fn diagnose_with(report: &Report, p: &Profile, scan: Option<&ScanReport>) -> Vec<Vec<Finding>> {
     report
         .results
         .iter()
         .map(|r| {
             let mut out = Vec::new();
             if !r.ok {
-                failure_rules(r, report, p, &mut out);
+                failure_rules(r, report, p, scan, &mut out);
             }
             disagree::disagreement(r, report, &mut out);
             out
@@ -113,7 +122,13 @@ pub(super) fn level_candidates(p: &Profile) -> Vec<Candidate> {
         .collect()
 }
 
-fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<Finding>) {
+fn failure_rules(
+    r: &BackendReport,
+    report: &Report,
+    p: &Profile,
+    scan: Option<&ScanReport>,
+    out: &mut Vec<Finding>,
+) {
     let Some(e) = &r.error else {
         // Handshake done, verification failed but not enforced? Then ok would be true.
         return;
@@ -146,6 +161,7 @@ fn failure_rules(r: &BackendReport, report: &Report, p: &Profile, out: &mut Vec<
         sh_version,
         other,
         msg,
+        scan,
     };
     versions::rules(&cx, out);
     ciphers::rules(&cx, out);
