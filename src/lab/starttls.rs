@@ -44,7 +44,7 @@ impl Peer<'_> {
     }
     fn until(&mut self, end: &str) -> Option<String> {
         let mut out = Vec::new();
-        while !String::from_utf8_lossy(&out).contains(end) {
+        while !out.ends_with(end.as_bytes()) {
             out.push(self.byte()?);
         }
         Some(String::from_utf8_lossy(&out).into_owned())

@@ -201,13 +201,11 @@ fn xmpp(t: &mut Talk, name: &str) -> Result<(), Failure> {
         name.replace(['\'', '<', '>', '&'], "")
     );
     t.send(open.as_bytes(), None)?;
-    let features = t.until(&["</stream:features>", "<stream:error", "/>"])?;
-    let features = if features.contains("</stream:features>") || features.contains("<stream:error")
-    {
-        features
-    } else {
-        features + &t.until(&["</stream:features>", "<stream:error"])?
-    };
+    let features = t.until(&[
+        "</stream:features>",
+        "<stream:features/>",
+        "</stream:error>",
+    ])?;
     if features.contains("<stream:error") || !features.contains("urn:ietf:params:xml:ns:xmpp-tls") {
         return Err(refused(Starttls::Xmpp, &features));
     }

@@ -212,14 +212,14 @@ impl<'a> Talk<'a> {
         Ok(line)
     }
 
-    /// Read until `end` has been seen (XMPP's XML), recorded as one message.
+    /// Read until one of `ends` has been seen (XMPP's XML), recorded as one message.
+    /// Each byte is checked against the markers' tails only: linear in what is read.
     pub fn until(&mut self, ends: &[&str]) -> Result<String, Failure> {
         let mut bytes = Vec::new();
         loop {
             bytes.push(self.read_byte()?);
-            let text = String::from_utf8_lossy(&bytes);
-            if ends.iter().any(|e| text.contains(e)) {
-                let text = text.into_owned();
+            if ends.iter().any(|e| bytes.ends_with(e.as_bytes())) {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
                 self.note("server", &text);
                 return Ok(text);
             }
