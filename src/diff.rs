@@ -55,6 +55,22 @@ fn field_values(r: &BackendReport) -> Vec<(&'static str, String)> {
                 })
                 .unwrap_or_else(|| "-".into()),
         ),
+        (
+            "client said",
+            or_dash(
+                r.client
+                    .as_ref()
+                    .and_then(|c| c.said.as_deref().or(c.error_line.as_deref())),
+            ),
+        ),
+        (
+            "ja4",
+            or_dash(r.fingerprint.as_ref().map(|f| f.ja4.as_str())),
+        ),
+        (
+            "ja3",
+            or_dash(r.fingerprint.as_ref().map(|f| f.ja3_hash.as_str())),
+        ),
         ("certificate", or_dash(leaf.map(|c| c.subject.as_str()))),
         (
             "cert key",

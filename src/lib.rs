@@ -17,10 +17,11 @@
 
 // Layers, lowest first (rustfmt keeps the declarations alphabetical; tests/layers.rs
 // checks that every import points down):
-//   text, files, iana, cancel → wire → profile → net, ossl, tap, certinfo, materials,
-//   pcap → backend, decrypt → report → probe, scan, keylog → diagnose → explain, diff,
-//   export, import → lab → resolve → the front ends, cli and tui (which never import
-//   each other).
+//   text, files, iana, cancel → wire → profile, fingerprint → net, ossl, tap, certinfo,
+//   materials, pcap, export (pure code generation, so the client backends run what it
+//   prints) → backend (with backend/clients), decrypt → report → probe, scan, keylog →
+//   diagnose → explain, diff, import → lab → resolve → the front ends, cli and tui
+//   (which never import each other).
 pub mod backend;
 pub mod cancel;
 pub mod certinfo;
@@ -30,6 +31,7 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod files;
+pub mod fingerprint;
 pub mod iana;
 pub mod import;
 pub mod keylog;

@@ -35,6 +35,23 @@ impl TapLog {
     }
 }
 
+/// Append a chunk, bounded by [`MAX_RECORDED`].
+fn push(l: &mut TapLog, dir: Direction, at: Duration, bytes: &[u8]) {
+    let room = MAX_RECORDED.saturating_sub(l.recorded);
+    let take = bytes.len().min(room);
+    if take < bytes.len() {
+        l.truncated = true;
+    }
+    if take > 0 {
+        l.recorded += take;
+        l.chunks.push(Chunk {
+            dir,
+            at,
+            bytes: bytes.get(..take).unwrap_or(bytes).to_vec(),
+        });
+    }
+}
+
 /// `Read + Write` over a TCP stream, recording everything.
 #[derive(Debug)]
 pub struct Tap {
@@ -64,7 +81,40 @@ impl Tap {
         )
     }
 
+    /// A second handle on the same connection, recording into the same log: one
+    /// thread can read while another writes (the client relay).
+    pub fn try_clone(&self) -> io::Result<Tap> {
+        Ok(Tap {
+            inner: self.inner.try_clone()?,
+            start: self.start,
+            deadline: self.deadline,
+            settling: false,
+            log: self.log.clone(),
+        })
+    }
+
+    /// Shut the connection (one way or both), as `TcpStream::shutdown`.
+    pub fn shutdown(&self, how: std::net::Shutdown) -> io::Result<()> {
+        self.inner.shutdown(how)
+    }
+
+    /// Record that the peer never finished answering (a client relayed through the tap
+    /// gave up waiting, or was killed at its deadline).
+    pub fn mark_timed_out(&self) {
+        self.with_log(|l| l.timed_out = true);
+    }
+
     /// Every read and write after this must finish before `deadline`.
+    /// The handshake starts now and may take `limit`: every read and write after the
+    /// deadline fails. Returns the start (for the timing) and the deadline (for what
+    /// follows the handshake).
+    pub fn start_handshake(&mut self, limit: Duration) -> (Instant, Instant) {
+        let now = Instant::now();
+        let deadline = now + limit;
+        self.set_deadline(Some(deadline));
+        (now, deadline)
+    }
+
     pub fn set_deadline(&mut self, deadline: Option<Instant>) {
         self.deadline = deadline;
     }
@@ -112,21 +162,7 @@ impl Tap {
 
     fn record(&self, dir: Direction, bytes: &[u8]) {
         let at = self.start.elapsed();
-        self.with_log(|l| {
-            let room = MAX_RECORDED.saturating_sub(l.recorded);
-            let take = bytes.len().min(room);
-            if take < bytes.len() {
-                l.truncated = true;
-            }
-            if take > 0 {
-                l.recorded += take;
-                l.chunks.push(Chunk {
-                    dir,
-                    at,
-                    bytes: bytes.get(..take).unwrap_or(bytes).to_vec(),
-                });
-            }
-        });
+        self.with_log(|l| push(l, dir, at, bytes));
     }
 
     fn note_error(&self, dir: Direction, e: &io::Error) {
@@ -183,11 +219,20 @@ impl Write for Tap {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let rem = self.remaining()?;
         self.inner.set_write_timeout(rem)?;
-        match self.inner.write(buf) {
-            Ok(n) => {
-                self.record(Direction::Client, buf.get(..n).unwrap_or(buf));
-                Ok(n)
+        // The log stays locked across the write, so a reply read on a clone of this tap
+        // (the client relay reads and writes on two threads) is recorded after the
+        // bytes that caused it.
+        let at = self.start.elapsed();
+        let inner = &self.inner;
+        let sent = self.with_log(|l| {
+            let r = (&*inner).write(buf);
+            if let Ok(n) = r {
+                push(l, Direction::Client, at, buf.get(..n).unwrap_or(buf));
             }
+            r
+        });
+        match sent {
+            Ok(n) => Ok(n),
             Err(e) => {
                 self.note_error(Direction::Client, &e);
                 if e.kind() == io::ErrorKind::WouldBlock {

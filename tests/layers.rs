@@ -5,13 +5,23 @@
 const LAYERS: &[&[&str]] = &[
     &["text", "files", "iana", "cancel"],
     &["wire"],
-    &["profile"],
-    &["net", "ossl", "tap", "certinfo", "materials", "pcap"],
+    &["profile", "fingerprint"],
+    // export is a pure function of the profile; it sits below backend so that the
+    // client backends (backend/clients) run exactly the code it prints.
+    &[
+        "net",
+        "ossl",
+        "tap",
+        "certinfo",
+        "materials",
+        "export",
+        "pcap",
+    ],
     &["backend", "decrypt"],
     &["report"],
     &["probe", "scan", "keylog"],
     &["diagnose"],
-    &["explain", "diff", "export", "import"],
+    &["explain", "diff", "import"],
     &["lab"],
     &["resolve"],
     &["cli", "tui"],

@@ -411,3 +411,18 @@ fn explain_suggests_and_tries_fixes_before_tls() {
     assert_eq!(f["id"], "starttls-refused", "{f}");
     assert!(f["finding"].as_str().unwrap().contains(":465`"), "{f}");
 }
+
+/// The real-client backends do not go through STARTTLS or a proxy yet, and say so.
+#[test]
+fn client_backends_say_they_cannot_reach_through_starttls_yet() {
+    let v = cli_json(
+        &["probe", "lab:smtp", "--backend", "s_client", "--json"],
+        &[],
+    );
+    let e = &v["results"][0]["error"];
+    assert_eq!(
+        (e["kind"].as_str(), e["stage"].as_str()),
+        (Some("unsupported"), Some("setup")),
+        "{v}"
+    );
+}

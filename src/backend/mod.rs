@@ -1,6 +1,7 @@
 //! The TLS stacks behind one small trait. Each drives a real handshake over the wire
 //! tap and reports what its own API exposes; the probe fills the rest from the wire.
 
+pub mod clients;
 pub mod native;
 pub mod openssl;
 pub mod rustls;
@@ -20,6 +21,11 @@ impl BackendId {
             Self::NativeTls => &native::NativeTls,
             Self::Openssl => &openssl::OpenSsl,
             Self::Rustls => &rustls::Rustls,
+            Self::Python => &clients::PYTHON,
+            Self::Curl => &clients::CURL,
+            Self::SClient => &clients::S_CLIENT,
+            Self::Java => &clients::JAVA,
+            Self::Node => &clients::NODE,
         }
     }
 }
@@ -56,6 +62,17 @@ pub struct LibError {
     pub not_attempted: bool,
 }
 
+impl LibError {
+    /// The stack could not be set up for this profile: nothing was sent.
+    pub fn setup(stack: &str, e: impl std::fmt::Display) -> LibError {
+        LibError {
+            message: format!("{stack} setup failed: {e}"),
+            not_attempted: true,
+            ..LibError::default()
+        }
+    }
+}
+
 /// What one backend's own API reported for one attempt.
 #[derive(Clone, Debug, Default)]
 pub struct LibView {
@@ -79,6 +96,8 @@ pub struct LibView {
     pub keylog: Vec<String>,
     /// The library and version that did the work.
     pub library: String,
+    /// A real client program: what it did and said.
+    pub client: Option<clients::ClientRun>,
 }
 
 /// One TLS stack.
@@ -89,6 +108,25 @@ pub trait Backend: Sync {
     /// Handshake over the tap, then close politely and listen briefly for a
     /// post-handshake alert. Never panics on anything the peer sends.
     fn handshake(&self, p: &Profile, m: &Materials, tap: Tap) -> LibView;
+
+    /// The same, with the target connection made by `connect` when the backend is
+    /// ready for it (None: it could not be made; the caller reports why). A client
+    /// program first starts and connects to the relay, which may take seconds (a JVM):
+    /// connecting earlier would let the server's idle timeout run meanwhile.
+    /// `cancelled` says whether the attempt was cancelled while waiting.
+    fn handshake_late(
+        &self,
+        p: &Profile,
+        m: &Materials,
+        connect: &mut dyn FnMut() -> Option<Tap>,
+        cancelled: &dyn Fn() -> bool,
+    ) -> LibView {
+        let _ = cancelled;
+        match connect() {
+            Some(tap) => self.handshake(p, m, tap),
+            None => LibView::default(),
+        }
+    }
 }
 
 /// How long to wait after the handshake for the server's reaction to our Finished
@@ -147,8 +185,9 @@ mod tests {
 
     #[test]
     fn backend_names_roundtrip() {
-        for b in BackendId::ALL {
+        for b in BackendId::ALL.into_iter().chain(BackendId::CLIENTS) {
             assert_eq!(BackendId::parse(b.name()), Some(b));
+            assert_eq!(b.backend().id(), b);
         }
         assert_eq!(BackendId::parse("gnutls"), None);
     }

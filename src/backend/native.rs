@@ -66,17 +66,11 @@ impl Backend for NativeTls {
         let connector = match build(p, m) {
             Ok(c) => c,
             Err(e) => {
-                view.error = Some(LibError {
-                    message: format!("native-tls setup failed: {e}"),
-                    not_attempted: true,
-                    ..LibError::default()
-                });
+                view.error = Some(LibError::setup("native-tls", e));
                 return view;
             }
         };
-        let deadline = Instant::now() + crate::net::timeout(p.handshake_timeout);
-        tap.set_deadline(Some(deadline));
-        let started = Instant::now();
+        let (started, deadline) = tap.start_handshake(crate::net::timeout(p.handshake_timeout));
         let result = connector.connect(p.verify_name(), tap);
         view.handshake_time = started.elapsed();
         match result {

@@ -71,17 +71,11 @@ impl Backend for OpenSsl {
         let ssl = match build(p, m, vlog.clone(), keylog.clone()) {
             Ok(s) => s,
             Err(e) => {
-                view.error = Some(LibError {
-                    message: format!("openssl setup failed: {e}"),
-                    not_attempted: true,
-                    ..LibError::default()
-                });
+                view.error = Some(LibError::setup("openssl", e));
                 return view;
             }
         };
-        let deadline = Instant::now() + crate::net::timeout(p.handshake_timeout);
-        tap.set_deadline(Some(deadline));
-        let started = Instant::now();
+        let (started, deadline) = tap.start_handshake(crate::net::timeout(p.handshake_timeout));
         let result = ssl.connect(tap);
         view.handshake_time = started.elapsed();
         match result {
@@ -95,11 +89,7 @@ impl Backend for OpenSsl {
                 view.chain = chain_der(mid.ssl());
             }
             Err(HandshakeError::SetupFailure(e)) => {
-                view.error = Some(LibError {
-                    message: format!("openssl setup failed: {e}"),
-                    not_attempted: true,
-                    ..LibError::default()
-                });
+                view.error = Some(LibError::setup("openssl", e));
             }
             Err(HandshakeError::WouldBlock(mid)) => {
                 view.error = Some(LibError {

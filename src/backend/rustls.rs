@@ -111,17 +111,11 @@ impl Backend for Rustls {
         let mut conn = match ClientConnection::new(Arc::new(config), name) {
             Ok(c) => c,
             Err(e) => {
-                view.error = Some(LibError {
-                    message: format!("rustls setup failed: {e}"),
-                    not_attempted: true,
-                    ..LibError::default()
-                });
+                view.error = Some(LibError::setup("rustls", e));
                 return view;
             }
         };
-        let deadline = Instant::now() + crate::net::timeout(p.handshake_timeout);
-        tap.set_deadline(Some(deadline));
-        let started = Instant::now();
+        let (started, deadline) = tap.start_handshake(crate::net::timeout(p.handshake_timeout));
         let mut result = Ok(());
         for _ in 0..MAX_ROUNDS {
             if !conn.is_handshaking() {

@@ -184,7 +184,7 @@ fn resolve(target: Option<&str>, opts: &ProfileArgs) -> Result<Resolved, UsageEr
 /// `tlslens probe`: exit 0 all ok, 1 some backend failed, 2 bad input.
 pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     let resolved = resolve(args.target.as_deref(), &args.opts)?;
-    let backends = resolved.profile.backends.clone();
+    let backends = crate::backend::clients::found_only(&resolved.profile.backends);
     let prep = crate::probe::prepare(resolved.profile)?;
     let mut report = crate::probe::run(&prep, &backends);
     if args.explain {

@@ -34,6 +34,11 @@ pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
     }
     let _ = writeln!(o);
     for b in &r.results {
+        if b.not_installed() {
+            let why = b.error.as_ref().map(|e| e.message.as_str()).unwrap_or("");
+            let _ = writeln!(o, "{:<15}NOT INSTALLED  {why}\n", b.backend.name());
+            continue;
+        }
         backend(&mut o, b, verbose);
         if explain || !b.ok {
             diagnosis(&mut o, b, explain);
@@ -44,10 +49,16 @@ pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
         security_levels(&mut o, levels);
     }
     let ok = r.results.iter().filter(|b| b.ok).count();
+    let missing = r.results.iter().filter(|b| b.not_installed()).count();
     let _ = writeln!(
         o,
-        "{ok} of {} backends connected and verified",
-        r.results.len()
+        "{ok} of {} backends connected and verified{}",
+        r.results.len() - missing,
+        if missing > 0 {
+            format!(" ({missing} not installed)")
+        } else {
+            String::new()
+        }
     );
     o
 }
@@ -124,6 +135,16 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
         ms(b.timing_ms.handshake),
         opt(&b.address)
     );
+    if let Some(c) = &b.client {
+        let exit = c.exit_words();
+        if c.installed {
+            let said = c.said.as_deref().or(c.error_line.as_deref()).unwrap_or("");
+            let _ = writeln!(o, "{IND}client  `{}` {exit}: {said}", c.command);
+        }
+    }
+    if let Some(f) = &b.fingerprint {
+        let _ = writeln!(o, "{IND}hello   ja4 {}  ja3 {}", f.ja4, f.ja3_hash);
+    }
     if let Some(p) = &b.proxy {
         let _ = writeln!(o, "{IND}proxy   {p}");
     }

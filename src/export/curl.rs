@@ -23,7 +23,7 @@ fn curl_scheme(p: &Profile) -> Option<&'static str> {
     }
 }
 
-pub(super) fn curl(p: &Profile) -> String {
+pub(super) fn curl(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     let hdr = {
         let mut h = header_reaching(
             p,
@@ -32,10 +32,10 @@ pub(super) fn curl(p: &Profile) -> String {
             curl_scheme(p).is_some(),
         );
         h.push("Succeeds (exit 0) when the handshake works and the server answers GET /;".into());
-        h.push("prints the HTTP version and status. Add -v to see \"SSL connection using <version> / <cipher>\".".into());
+        h.push("prints the HTTP version and status; -v prints \"SSL connection using <version> / <cipher>\" on stderr.".into());
         h
     };
-    let mut c = Cmd::new(&["curl", "-sS", "-o", "/dev/null"]);
+    let mut c = Cmd::new(&["curl", "-sS", "-v", "-o", "/dev/null"]);
     c.line(vec![
         "-w".into(),
         sh_quote("HTTP/%{http_version} %{http_code}\\n"),
@@ -44,7 +44,18 @@ pub(super) fn curl(p: &Profile) -> String {
     // URL and where to connect: the URL names the SNI / verification name.
     let sni = p.sni_name();
     let url_host = sni.unwrap_or(&p.host);
-    if let Some(n) = sni
+    let (host, port, relay) = super::connect_to(p, via);
+    if let Some(r) = relay {
+        c.note(format!(
+            "--connect-to: the URL's name ('{}') is used for SNI and the certificate check; the",
+            shown(url_host)
+        ));
+        c.note(format!("connection goes to {r}."));
+        c.opt(
+            "--connect-to",
+            &format!("{}:{}:{}", url_host, p.port, host_port(&host, port)),
+        );
+    } else if let Some(n) = sni
         && n != p.host
     {
         c.note(format!(

@@ -10,6 +10,8 @@
 mod comments;
 mod curl;
 mod emit;
+mod java;
+mod node;
 mod python;
 mod quote;
 mod rust_common;
@@ -23,9 +25,10 @@ mod shell;
 mod tests;
 
 pub use crate::text::base64;
-pub use quote::{osc52, py_str, rs_str, sh_quote, sh_quote_always};
+pub use quote::{c_like_str, osc52, py_str, rs_str, sh_quote, sh_quote_always};
 
 use crate::profile::Profile;
+use std::net::SocketAddr;
 
 /// A target the profile can be exported to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,16 +39,20 @@ pub enum Lang {
     RustOpenssl,
     Curl,
     SClient,
+    Java,
+    Node,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 6] = [
+    pub const ALL: [Lang; 8] = [
         Lang::Python,
         Lang::RustRustls,
         Lang::RustNativeTls,
         Lang::RustOpenssl,
         Lang::Curl,
         Lang::SClient,
+        Lang::Java,
+        Lang::Node,
     ];
 
     /// "python", "rust-rustls", "rust-native-tls", "rust-openssl", "curl", "s_client"
@@ -57,6 +64,8 @@ impl Lang {
             Lang::RustOpenssl => "rust-openssl",
             Lang::Curl => "curl",
             Lang::SClient => "s_client",
+            Lang::Java => "java",
+            Lang::Node => "node",
         }
     }
 
@@ -69,6 +78,8 @@ impl Lang {
             Lang::RustOpenssl => "Rust (openssl 0.10)",
             Lang::Curl => "curl",
             Lang::SClient => "openssl s_client",
+            Lang::Java => "Java (JSSE)",
+            Lang::Node => "Node.js tls",
         }
     }
 
@@ -84,6 +95,8 @@ impl Lang {
             "rust-openssl" | "openssl-crate" => Lang::RustOpenssl,
             "curl" => Lang::Curl,
             "s-client" | "sclient" | "openssl-s-client" => Lang::SClient,
+            "java" | "jsse" => Lang::Java,
+            "node" | "nodejs" | "js" => Lang::Node,
             _ => return None,
         })
     }
@@ -95,6 +108,8 @@ impl Lang {
             Lang::RustRustls | Lang::RustNativeTls | Lang::RustOpenssl => "main.rs",
             Lang::Curl => "tlslens_curl.sh",
             Lang::SClient => "tlslens_s_client.sh",
+            Lang::Java => "TlslensRepro.java",
+            Lang::Node => "tlslens_repro.js",
         }
     }
 }
@@ -107,12 +122,38 @@ impl std::fmt::Display for Lang {
 
 /// The snippet for one target. Pure function of the profile: no I/O.
 pub fn export(p: &Profile, lang: Lang) -> String {
+    export_via(p, lang, None)
+}
+
+/// The same snippet, connecting its TCP socket to `via` (a tlslens recording relay on
+/// loopback) instead of the target, with the SNI name and the name checked left those
+/// of the target. This is what the client backends run: it differs from [`export`]
+/// only in where the socket connects. The Rust targets are not run, so they ignore it.
+pub fn export_via(p: &Profile, lang: Lang, via: Option<SocketAddr>) -> String {
     match lang {
-        Lang::Python => python::python(p),
+        Lang::Python => python::python(p, via),
         Lang::RustRustls => rust_rustls::rust_rustls(p),
         Lang::RustNativeTls => rust_native_tls::rust_native_tls(p),
         Lang::RustOpenssl => rust_openssl::rust_openssl(p),
-        Lang::Curl => curl::curl(p),
-        Lang::SClient => s_client::s_client(p),
+        Lang::Curl => curl::curl(p, via),
+        Lang::SClient => s_client::s_client(p, via),
+        Lang::Java => java::java(p, via),
+        Lang::Node => node::node(p, via),
+    }
+}
+
+/// Where a snippet's socket connects, as (host, port, comment): the target, or the
+/// relay that records the handshake on its way to the target.
+pub(crate) fn connect_to(p: &Profile, via: Option<SocketAddr>) -> (String, u16, Option<String>) {
+    match via {
+        None => (p.host.clone(), p.port, None),
+        Some(a) => (
+            a.ip().to_string(),
+            a.port(),
+            Some(format!(
+                "the tlslens relay, which records the handshake and forwards it to {}",
+                quote::shown(&quote::host_port(&p.host, p.port))
+            )),
+        ),
     }
 }

@@ -34,7 +34,7 @@ pub(super) fn py_version(v: TlsVersion) -> &'static str {
     }
 }
 
-pub(super) fn python(p: &Profile) -> String {
+pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     let mut o = String::new();
     o.push_str("#!/usr/bin/env python3\n");
     comment_block(
@@ -47,7 +47,7 @@ pub(super) fn python(p: &Profile) -> String {
         "# Prints \"<version> <cipher>\" (e.g. \"TLSv1.3 TLS_AES_256_GCM_SHA384\") and exits 0,\n",
     );
     o.push_str("# or prints the exception and exits 1.\n");
-    o.push_str("import socket\nimport ssl\nimport sys\n\n");
+    o.push_str("import os\nimport socket\nimport ssl\nimport sys\n\n");
 
     // Which name goes to wrap_socket(server_hostname=...), and whether the host
     // name must be checked by hand (Python ties the check to server_hostname).
@@ -61,8 +61,14 @@ pub(super) fn python(p: &Profile) -> String {
         (None, _) => (None, false),
     };
 
-    let _ = writeln!(o, "HOST = {}", py_str(&p.host));
-    let _ = writeln!(o, "PORT = {}", p.port);
+    let (host, port, relay) = super::connect_to(p, via);
+    let _ = write!(o, "HOST = {}", py_str(&host));
+    let _ = writeln!(
+        o,
+        "{}",
+        relay.map(|r| format!("  # {r}")).unwrap_or_default()
+    );
+    let _ = writeln!(o, "PORT = {port}");
     let (name, why) = match server_hostname {
         Some(n) if sni.is_some() => (
             py_str(n),
@@ -297,6 +303,15 @@ pub(super) fn python(p: &Profile) -> String {
             ),
         );
     }
+    w.note(
+        &mut o,
+        "As create_default_context does: the session secrets for Wireshark when SSLKEYLOGFILE is set.",
+    );
+    w.code(&mut o, "if os.environ.get('SSLKEYLOGFILE'):");
+    w.code(
+        &mut o,
+        "    ctx.keylog_filename = os.environ['SSLKEYLOGFILE']",
+    );
     w.code(&mut o, "return ctx\n\n");
 
     o.push_str("def main():\n");

@@ -134,3 +134,26 @@ pub(super) fn literal_list(items: &[String], quote: fn(&str) -> String) -> Strin
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A Java or JavaScript string literal (double quotes): everything outside printable
+/// ASCII as `\uXXXX` UTF-16 units, which both languages read the same way whatever
+/// the source file's encoding.
+pub fn c_like_str(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => o.push_str("\\\\"),
+            '"' => o.push_str("\\\""),
+            ' '..='~' => o.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    let _ = write!(o, "\\u{u:04x}");
+                }
+            }
+        }
+    }
+    o.push('"');
+    o
+}

@@ -14,7 +14,7 @@ pub(super) fn s_client_version(v: TlsVersion) -> &'static str {
     }
 }
 
-pub(super) fn s_client(p: &Profile) -> String {
+pub(super) fn s_client(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     let hdr = {
         let mut h = header_reaching(p, "openssl s_client", &[ProxyKind::Http], true);
         h.push("-brief prints \"Protocol version: ...\" and \"Ciphersuite: ...\" (on stderr); exit 0 on success.".into());
@@ -25,7 +25,11 @@ pub(super) fn s_client(p: &Profile) -> String {
     c.note(format!(
         "timeout {total} (coreutils): s_client has no connect/handshake timeout, so the whole run is capped."
     ));
-    c.opt("-connect", &host_port(&p.host, p.port));
+    let (host, port, relay) = super::connect_to(p, via);
+    if let Some(r) = relay {
+        c.note(format!("-connect: {r}."));
+    }
+    c.opt("-connect", &host_port(&host, port));
     if let Ok(Some(u)) = proxy_setting(p.proxy.as_deref())
         && u.kind == ProxyKind::Http
     {

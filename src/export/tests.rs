@@ -179,7 +179,9 @@ fn names_parse_back() {
     assert_eq!(Lang::parse("rustls"), Some(Lang::RustRustls));
     assert_eq!(Lang::parse("py"), Some(Lang::Python));
     assert_eq!(Lang::parse("openssl"), None);
-    assert_eq!(Lang::parse("java"), None);
+    assert_eq!(Lang::parse("java"), Some(Lang::Java));
+    assert_eq!(Lang::parse("nodejs"), Some(Lang::Node));
+    assert_eq!(Lang::parse("gnutls"), None);
     assert_eq!(Lang::Python.file_name(), "tlslens_repro.py");
     assert_eq!(Lang::RustOpenssl.file_name(), "main.rs");
 }
@@ -245,12 +247,19 @@ fn legacy_weakenings_everywhere() {
             "{l}: {s}"
         );
         match l {
-            Lang::Python | Lang::Curl | Lang::SClient | Lang::RustOpenssl => {
+            Lang::Python | Lang::Curl | Lang::SClient | Lang::RustOpenssl | Lang::Node => {
                 assert!(s.contains("security level 0 allows MD5+SHA-1"), "{l}: {s}");
                 assert!(s.contains("RFC 8996"), "{l}: {s}");
             }
             Lang::RustRustls => {
                 assert!(s.contains("NOT EXPRESSIBLE: minimum TLSv1.0"), "{s}");
+                assert!(
+                    s.contains("NOT EXPRESSIBLE: OpenSSL security level 0"),
+                    "{s}"
+                );
+            }
+            Lang::Java => {
+                assert!(s.contains("jdk.tls.disabledAlgorithms"), "{s}");
                 assert!(
                     s.contains("NOT EXPRESSIBLE: OpenSSL security level 0"),
                     "{s}"
@@ -475,6 +484,20 @@ fn snippets_parse_with_real_tools() {
             "{name}: {}\n{py}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // Node parses its script without running it (when installed).
+        let js = export(&p, Lang::Node);
+        let f = tmp_file(&format!("{name}.js"), &js);
+        if let Ok(out) = std::process::Command::new("node")
+            .arg("--check")
+            .arg(&f)
+            .output()
+        {
+            assert!(
+                out.status.success(),
+                "{name}: {}\n{js}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         for l in [Lang::Curl, Lang::SClient] {
             let sh = export(&p, l);
             let f = tmp_file(&format!("{name}-{}.sh", l.name()), &sh);

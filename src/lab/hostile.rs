@@ -118,7 +118,8 @@ pub(crate) fn serve(how: Hostile, leaf: &[u8], mut s: TcpStream) {
         }
         Hostile::HugeCertificate => {
             out.send(&record(HANDSHAKE, &hello));
-            let len = 16u32 << 20;
+            // The largest length a handshake header can state: 16 MB.
+            let len = (1u32 << 24) - 1;
             let mut body = vec![CERTIFICATE];
             body.extend_from_slice(&u24(len as usize));
             body.extend_from_slice(&u24(len as usize - 3));

@@ -107,6 +107,8 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
             })
             .collect(),
         server_hello: None,
+        client: None,
+        fingerprint: None,
         timing_ms: Timing::default(),
         address: None,
         proxy: None,
@@ -151,23 +153,61 @@ pub fn probe_one(
         });
         return r;
     }
-    let start = Instant::now();
-    let conn = match net::open_with(p, addrs, cancel) {
-        Ok(c) => c,
-        Err(e) => {
-            open_error(&mut r, *e);
-            return r;
+    if b.is_client() && (p.starttls.is_some() || p.proxy.is_some()) {
+        r.error = Some(ErrorReport {
+            kind: ErrorKind::Unsupported,
+            stage: Stage::Setup,
+            alert: None,
+            alert_from: None,
+            message: "not through STARTTLS or a proxy yet".into(),
+            detail: format!(
+                "{b} runs through tlslens' recording relay, which does not carry a STARTTLS \
+                 dialogue or a proxy yet; the in-process stacks do"
+            ),
+        });
+        return r;
+    }
+    // The connection is made when the backend is ready for it: at once for the
+    // in-process stacks, once its program has connected to the relay for a client. It is
+    // opened the one way the engine reaches a server (`net::open`): TCP, the proxy's
+    // tunnel, the STARTTLS dialogue.
+    let mut watch = None;
+    let mut log = None;
+    let mut failed = None;
+    let mut connect = || {
+        let start = Instant::now();
+        match net::open_with(p, addrs, cancel) {
+            Ok(conn) => {
+                watch = Some(conn.watch);
+                r.timing_ms.connect = Some(ms(conn.connect_time));
+                r.timing_ms.starttls = conn.starttls_time.map(ms);
+                r.address = Some(conn.addr.to_string());
+                r.addresses_tried = conn.attempts;
+                r.proxy = conn.proxy;
+                r.dialogue = conn.dialogue;
+                let (tap, l) = Tap::new(conn.stream, start);
+                log = Some(l);
+                Some(tap)
+            }
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
         }
     };
-    let _watch = conn.watch;
-    r.timing_ms.connect = Some(ms(conn.connect_time));
-    r.timing_ms.starttls = conn.starttls_time.map(ms);
-    r.address = Some(conn.addr.to_string());
-    r.addresses_tried = conn.attempts;
-    r.proxy = conn.proxy;
-    r.dialogue = conn.dialogue;
-    let (tap, log) = Tap::new(conn.stream, start);
-    let view = backend.handshake(p, &prep.materials, tap);
+    let cancelled = || cancel.is_cancelled();
+    let view = backend.handshake_late(p, &prep.materials, &mut connect, &cancelled);
+    drop(watch);
+    if let Some(e) = failed {
+        open_error(&mut r, *e);
+        r.client = view.client;
+        return r;
+    }
+    let Some(log) = log else {
+        // The backend never asked for the connection (a client that did not start).
+        assemble(&mut r, p, view, &TapLog::default());
+        return r;
+    };
     let taplog = std::mem::take(&mut *log.lock().unwrap_or_else(|e| e.into_inner()));
     assemble(&mut r, p, view, &taplog);
     r
@@ -269,6 +309,7 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
         }
     }
     r.keylog = view.keylog;
+    r.client = view.client;
     r.encrypted = t.encrypted;
     // After the decryption's own note ("not decrypted: …"), never instead of it.
     r.wire_notes.splice(0..0, t.notes.iter().cloned());
@@ -278,6 +319,7 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
             crate::tap::MAX_RECORDED
         ));
     }
+    r.fingerprint = t.client_hello().map(crate::fingerprint::of);
     r.transcript = t;
     r.wire = tap.chunks.clone();
 }
@@ -318,7 +360,11 @@ fn classify(
             alert: None,
             alert_from: None,
             message: e.message.clone(),
-            detail: format!("{b} did not connect: the profile asks for what it cannot do"),
+            detail: if view.client.as_ref().is_some_and(|c| !c.installed) {
+                format!("{b} is not installed on this machine (not counted as a failure)")
+            } else {
+                format!("{b} did not connect: the profile asks for what it cannot do")
+            },
         });
     }
     let server_alert = t
@@ -359,6 +405,8 @@ fn classify(
         Stage::Certificate
     } else if version == Some(0x0304) {
         Stage::EncryptedHandshake
+    } else if let Some(stage) = unfinished_stage(t) {
+        stage
     } else {
         match t.last_server_message() {
             Some("ServerHello") => Stage::ServerHello,
@@ -447,6 +495,17 @@ fn classify(
         message: crate::text::sanitize(&e.message, 512),
         detail,
     })
+}
+
+/// The server began a message it never finished (too large, or cut off): that message
+/// is where the handshake stopped.
+fn unfinished_stage(t: &Transcript) -> Option<Stage> {
+    match t.unfinished {
+        Some((Direction::Server, 11)) => Some(Stage::Certificate),
+        Some((Direction::Server, 12)) => Some(Stage::KeyExchange),
+        Some((Direction::Server, 13 | 14)) => Some(Stage::Finished),
+        _ => None,
+    }
 }
 
 fn offered_text(t: &Transcript) -> String {

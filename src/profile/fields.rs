@@ -111,6 +111,10 @@ pub const BACKENDS: &[&str] = &[
     "native-tls,openssl",
     "native-tls,rustls",
     "openssl,rustls",
+    "python",
+    "native-tls,openssl,rustls,python",
+    "python,curl,s_client,java,node",
+    "native-tls,openssl,rustls,python,curl,s_client,java,node",
 ];
 
 const fn flag(long: &'static str, value: &'static str, help: &'static str) -> Flag {
@@ -460,7 +464,7 @@ pub static FIELDS: &[FieldSpec] = &[
             &[flag(
                 "backend",
                 "LIST",
-                "Backends: native-tls,openssl,rustls or all [default: all]",
+                "Backends: native-tls,openssl,rustls (all), python,curl,s_client,java,node (clients) [default: all]",
             )],
             |p| {
                 let names: Vec<&str> = p.backends.iter().map(|b| b.name()).collect();
@@ -499,16 +503,22 @@ fn seconds(s: &str) -> Result<f64, String> {
 }
 
 fn backends(s: &str) -> Result<Vec<BackendId>, String> {
-    if s.trim() == "all" {
-        return Ok(BackendId::ALL.to_vec());
-    }
     let mut out = Vec::new();
     for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let b = BackendId::parse(part).ok_or_else(|| {
-            format!("'{part}' is not a backend (native-tls, openssl, rustls or all)")
-        })?;
-        if !out.contains(&b) {
-            out.push(b);
+        let named: Vec<BackendId> = match part {
+            "all" => BackendId::ALL.to_vec(),
+            "clients" => BackendId::CLIENTS.to_vec(),
+            _ => vec![BackendId::parse(part).ok_or_else(|| {
+                format!(
+                    "'{part}' is not a backend (native-tls, openssl, rustls, python, curl, \
+                     s_client, java, node, all or clients)"
+                )
+            })?],
+        };
+        for b in named {
+            if !out.contains(&b) {
+                out.push(b);
+            }
         }
     }
     if out.is_empty() {
@@ -517,7 +527,7 @@ fn backends(s: &str) -> Result<Vec<BackendId>, String> {
     Ok(out)
 }
 
-/// Parse a backend list (`native-tls,openssl` or `all`).
+/// Parse a backend list (`native-tls,openssl`, `all`, `clients`, `all,clients`).
 pub fn parse_backends(s: &str) -> Result<Vec<BackendId>, FieldError> {
     backends(s).map_err(|e| FieldError::new(Field::Backends, e))
 }

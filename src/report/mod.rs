@@ -64,8 +64,10 @@ impl ToolInfo {
 
 impl Report {
     /// Every selected backend completed the handshake and verification.
+    /// Every selected backend connected and verified; a client whose runtime is not
+    /// installed is not a failure.
     pub fn all_ok(&self) -> bool {
-        self.results.iter().all(|r| r.ok)
+        self.results.iter().all(|r| r.ok || r.not_installed())
     }
     pub fn result(&self, b: BackendId) -> Option<&BackendReport> {
         self.results.iter().find(|r| r.backend == b)
@@ -211,6 +213,12 @@ pub struct BackendReport {
     pub unsupported: Vec<&'static str>,
     pub unsupported_why: Vec<Unsupported>,
     pub server_hello: Option<ServerChoice>,
+    /// A real client (python, curl, s_client, java, node): its exit status and its own
+    /// words, beside tlslens' classification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<crate::backend::clients::ClientRun>,
+    /// JA3/JA4 of the (first) ClientHello this backend sent, from the wire.
+    pub fingerprint: Option<crate::fingerprint::Fingerprint>,
     pub timing_ms: Timing,
     pub address: Option<String>,
     /// The proxy connected through (password redacted; `(from HTTPS_PROXY)` when the
@@ -253,6 +261,11 @@ fn messages_only<S: serde::Serializer>(t: &Transcript, s: S) -> Result<S::Ok, S:
 }
 
 impl BackendReport {
+    /// A client backend whose program is not on this machine.
+    pub fn not_installed(&self) -> bool {
+        self.client.as_ref().is_some_and(|c| !c.installed)
+    }
+
     /// One line per transcript message ("C → ClientHello …"), sanitised, for text
     /// output and the TUI's transcript pane; the dialogue before TLS (proxy, STARTTLS)
     /// comes first, each line tagged with its `[via]`.

@@ -99,7 +99,7 @@ pub fn run(
     if let Some(n) = notice {
         eprintln!("{n}");
     }
-    let backends = first.backends.clone();
+    let backends = crate::backend::clients::found_only(&first.backends);
     // The lab's keys take a moment to generate: draw the first frame at once and
     // let the lab arrive as an event.
     let mut app = App::new(Vec::new(), first, &backends, theme);

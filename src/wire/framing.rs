@@ -68,6 +68,15 @@ impl RecordStream {
         self.stopped
     }
 
+    /// The handshake message type an incomplete trailing handshake record begins with
+    /// (a record header, then the message's first byte), if that much arrived.
+    pub(crate) fn leftover_handshake_type(&self) -> Option<u8> {
+        let rest = self.buf.get(self.pos..)?;
+        (self.leftover() > 5 && rest.first() == Some(&22))
+            .then(|| rest.get(5).copied())
+            .flatten()
+    }
+
     /// Bytes of an incomplete record at the end of what was pushed.
     pub(crate) fn leftover(&self) -> usize {
         if self.stopped {
@@ -215,6 +224,13 @@ impl HsStream {
             return 0;
         }
         self.buf.len().saturating_sub(self.used)
+    }
+
+    /// The type of the incomplete message still buffered, if any.
+    pub(crate) fn pending_type(&self) -> Option<u8> {
+        (self.pending() > 0)
+            .then(|| self.buf.get(self.used).copied())
+            .flatten()
     }
 
     /// Forget what is buffered (e.g. clear bytes after a TLS 1.3 ServerHello).

@@ -42,6 +42,8 @@ pub(crate) struct Walk {
     rec: bool,
     pub(crate) messages: Vec<Message>,
     pub(crate) notes: Vec<String>,
+    /// A handshake message a side began and never finished (oversize or cut off).
+    pub(crate) unfinished: Option<(Direction, u8)>,
     pub(crate) items: Vec<Dissected>,
     client: Side,
     server: Side,
@@ -70,6 +72,7 @@ impl Walk {
             rec,
             messages: Vec::new(),
             notes: Vec::new(),
+            unfinished: None,
             items: Vec::new(),
             client: Side {
                 records: RecordStream::client(),
@@ -329,6 +332,7 @@ impl Walk {
                          {MAX_HANDSHAKE}); handshake decoding stopped",
                         dir_name(d)
                     ));
+                    self.unfinished.get_or_insert((d, msg_type));
                     self.item(|| truncated(d, ms(at), rest, msg_type, len));
                     break;
                 }
@@ -385,6 +389,13 @@ impl Walk {
             }
             let left = side.records.leftover();
             let hs_left = side.hs.pending();
+            let begun = side
+                .hs
+                .pending_type()
+                .or(side.records.leftover_handshake_type());
+            if let Some(t) = begun {
+                self.unfinished.get_or_insert((d, t));
+            }
             if left > 0 {
                 self.note(format!(
                     "{}: {left} trailing bytes of an incomplete record",

@@ -223,7 +223,7 @@ fn certificate_rules(
         );
         f.evidence.push(evidence.clone());
         match b {
-            BackendId::Openssl => f.candidates = level_candidates(p),
+            b if b.sets_seclevel() => f.candidates = level_candidates(p),
             _ => {
                 f.alternative = Some(Alternative {
                     backend: BackendId::Openssl,

@@ -95,9 +95,10 @@ pub(super) fn version_candidates(
         .filter(|v| *v >= lowest_needed)
         .filter(|v| p.min_tls.is_none_or(|cur| *v < cur))
         .collect();
-    let levels: Vec<Option<u8>> = match b {
-        BackendId::Openssl => vec![None, Some(1), Some(0)],
-        _ => vec![None],
+    let levels: Vec<Option<u8>> = if b.sets_seclevel() {
+        vec![None, Some(1), Some(0)]
+    } else {
+        vec![None]
     };
     // Least weakening first: keep the level as high as possible, then the version.
     for level in &levels {
@@ -119,6 +120,27 @@ pub(super) fn level_candidates(p: &Profile) -> Vec<Candidate> {
         .into_iter()
         .filter(|l| p.seclevel.is_none_or(|cur| *l < cur))
         .map(|l| cand(Suggestion::new().with(Change::Seclevel(Some(l)))))
+        .collect()
+}
+
+/// Level candidates for `b`, which can set a level. A real client's own minimum
+/// version depends on its build (an upstream Python 3.10+ or Node refuses TLS < 1.2
+/// by default, Debian's Python does not): when the server chose an old version, each
+/// candidate also states it, so the exported code works on any build of the client.
+pub(super) fn level_candidates_for(
+    b: BackendId,
+    p: &Profile,
+    server_version: Option<TlsVersion>,
+) -> Vec<Candidate> {
+    let pin = server_version
+        .filter(|v| b.is_client() && *v < TlsVersion::V1_2)
+        .filter(|v| p.min_tls.is_none_or(|cur| *v < cur));
+    level_candidates(p)
+        .into_iter()
+        .map(|c| match pin {
+            Some(v) => cand(c.change.with(Change::MinTls(Some(v)))),
+            None => c,
+        })
         .collect()
 }
 

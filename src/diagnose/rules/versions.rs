@@ -1,7 +1,7 @@
 //! Versions and the key-exchange signature: old servers, servers newer than the
 //! profile allows, and MD5+SHA-1 signatures the security level refuses.
 
-use super::{Ctx, cand, level_candidates, version_candidates};
+use super::{Ctx, cand, level_candidates_for, version_candidates};
 use crate::backend::BackendId;
 use crate::diagnose::{Alternative, Finding, Severity, Suggestion};
 use crate::profile::{Change, TlsVersion};
@@ -104,7 +104,7 @@ pub(super) fn rules(cx: &Ctx, out: &mut Vec<Finding>) {
             ),
         );
         f.evidence.push(e.detail.clone());
-        if b == BackendId::Openssl && p.max_tls.is_none() {
+        if b.sets_seclevel() && p.max_tls.is_none() {
             // Some old middleboxes choke on large TLS 1.3 hellos.
             f.candidates.push(cand(
                 Suggestion::new().with(Change::MaxTls(Some(TlsVersion::V1_2))),
@@ -161,7 +161,7 @@ pub(super) fn rules(cx: &Ctx, out: &mut Vec<Finding>) {
         ));
         f.evidence.push(format!("{b} said: {}", e.message));
         match b {
-            BackendId::Openssl => f.candidates = level_candidates(p),
+            b if b.sets_seclevel() => f.candidates = level_candidates_for(b, p, sh_version),
             _ => {
                 let mut s = Suggestion::new().with(Change::Seclevel(Some(0)));
                 if let Some(v) = sh_version.filter(|v| *v < TlsVersion::V1_2) {

@@ -109,6 +109,10 @@ impl App {
             let backends = self.backends();
             self.diff.open_on(self.selected_backend_id(), &backends);
         }
+        if self.view == View::Code {
+            // A client's column opens on the very code that client runs.
+            self.code.open_on(self.selected_backend_id());
+        }
     }
 
     fn move_focus(&mut self, d: isize) {

@@ -34,6 +34,17 @@ impl CodeState {
         Lang::ALL[self.lang % Lang::ALL.len()]
     }
 
+    /// Show the code a client backend runs (its exporter); other backends leave the
+    /// language as it was.
+    pub fn open_on(&mut self, b: crate::backend::BackendId) {
+        if let Some(i) =
+            crate::backend::clients::lang(b).and_then(|l| Lang::ALL.iter().position(|x| *x == l))
+        {
+            self.lang = i;
+            self.scroll.reset();
+        }
+    }
+
     pub fn step_lang(&mut self, delta: isize) {
         let n = Lang::ALL.len() as isize;
         self.lang = (self.lang as isize + delta).rem_euclid(n) as usize;

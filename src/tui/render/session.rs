@@ -95,6 +95,19 @@ fn kv<'a>(app: &App, k: &'a str, v: String, role: Role) -> Line<'a> {
 fn result_lines<'a>(app: &App, r: &'a BackendReport, width: usize) -> Vec<Line<'a>> {
     let t = &app.theme;
     let mut out = Vec::new();
+    if r.not_installed() {
+        out.push(Line::from(Span::styled(
+            "not installed",
+            t.get(Role::Muted),
+        )));
+        if let Some(e) = &r.error {
+            out.push(Line::from(Span::styled(
+                e.message.clone(),
+                t.get(Role::Muted),
+            )));
+        }
+        return out;
+    }
     if r.ok {
         out.push(Line::from(Span::styled("OK", t.get(Role::Ok))));
     } else {
@@ -150,6 +163,18 @@ fn result_lines<'a>(app: &App, r: &'a BackendReport, width: usize) -> Vec<Line<'
         None => ("-".to_string(), Role::Muted),
     };
     out.push(kv(app, "verify", v, role));
+    if let Some(c) = &r.client {
+        let exit = c.exit_words();
+        out.push(kv(
+            app,
+            "client",
+            format!("`{}` {exit}", c.command),
+            Role::Muted,
+        ));
+    }
+    if let Some(fp) = &r.fingerprint {
+        out.push(kv(app, "ja4", fp.ja4.clone(), Role::Muted));
+    }
     if let Some(h) = r.timing_ms.handshake {
         out.push(kv(
             app,

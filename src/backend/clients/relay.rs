@@ -1,0 +1,194 @@
+//! The recording relay: a loopback listener that takes the client's one connection
+//! and forwards bytes both ways to the target through the wire tap, so the client's
+//! handshake is recorded exactly like an in-process stack's. A reset from the server
+//! is passed on as a reset (the client sees `ECONNRESET`, as it would directly).
+
+use super::child::Running;
+use crate::tap::Tap;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How often a waiting side looks at its stop flag.
+const POLL: Duration = Duration::from_millis(20);
+
+pub struct Relay {
+    listener: TcpListener,
+    pub addr: SocketAddr,
+}
+
+/// Why no client connection came.
+pub enum NoClient {
+    /// The client exited first (it failed before connecting).
+    Exited,
+    /// The attempt was cancelled.
+    Cancelled,
+    Deadline,
+    Io,
+}
+
+impl Relay {
+    /// Listen on 127.0.0.1, on a port the kernel picks. Loopback only.
+    pub fn bind() -> io::Result<Relay> {
+        let listener = TcpListener::bind(("127.0.0.1", 0))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        Ok(Relay { listener, addr })
+    }
+
+    /// The client's connection, or why there is none.
+    pub fn accept(
+        &self,
+        child: &mut Running,
+        cancelled: &dyn Fn() -> bool,
+        deadline: Instant,
+    ) -> Result<TcpStream, NoClient> {
+        loop {
+            match self.listener.accept() {
+                Ok((s, _)) => {
+                    s.set_nonblocking(false).map_err(|_| NoClient::Io)?;
+                    return Ok(s);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(_) => return Err(NoClient::Io),
+            }
+            if child.exited() {
+                return Err(NoClient::Exited);
+            }
+            if Instant::now() >= deadline {
+                return Err(NoClient::Deadline);
+            }
+            if cancelled() {
+                return Err(NoClient::Cancelled);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Both directions being forwarded.
+pub struct Pump {
+    stop: Arc<AtomicBool>,
+    up: Tap,
+    threads: Vec<JoinHandle<()>>,
+    /// The server ended its side (closed or reset) before we stopped.
+    server_done: Arc<AtomicBool>,
+}
+
+/// Start forwarding between the client (`down`) and the target (`up`).
+pub fn pump(down: TcpStream, up: Tap) -> io::Result<Pump> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let reset = Arc::new(AtomicBool::new(false));
+    let server_done = Arc::new(AtomicBool::new(false));
+    let mut threads = Vec::new();
+
+    // Client → server.
+    {
+        let (mut from, mut to) = (down.try_clone()?, up.try_clone()?);
+        from.set_read_timeout(Some(POLL))?;
+        let (stop, reset) = (stop.clone(), reset.clone());
+        threads.push(std::thread::spawn(move || {
+            let mut buf = vec![0u8; 16 * 1024];
+            loop {
+                match from.read(&mut buf) {
+                    Ok(0) => {
+                        let _ = to.shutdown(Shutdown::Write);
+                        break;
+                    }
+                    Ok(n) => {
+                        if to.write_all(buf.get(..n).unwrap_or(&[])).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                        ) =>
+                    {
+                        if stop.load(Ordering::SeqCst) || reset.load(Ordering::SeqCst) {
+                            break;
+                        }
+                    }
+                    Err(_) => {
+                        let _ = to.shutdown(Shutdown::Write);
+                        break;
+                    }
+                }
+            }
+            // Dropping `from` here may be the last handle: with linger 0 set by the
+            // other direction, the close sends the reset.
+        }));
+    }
+    // Server → client.
+    {
+        let (mut from, mut to) = (up.try_clone()?, down.try_clone()?);
+        let (reset, done) = (reset.clone(), server_done.clone());
+        threads.push(std::thread::spawn(move || {
+            let mut buf = vec![0u8; 16 * 1024];
+            loop {
+                match from.read(&mut buf) {
+                    Ok(0) => {
+                        done.store(true, Ordering::SeqCst);
+                        let _ = to.shutdown(Shutdown::Write);
+                        break;
+                    }
+                    Ok(n) => {
+                        if to.write_all(buf.get(..n).unwrap_or(&[])).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        done.store(true, Ordering::SeqCst);
+                        if matches!(
+                            e.kind(),
+                            io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+                        ) {
+                            // Pass the reset on: close with linger 0 once both
+                            // directions let go of the socket.
+                            let _ = socket2::SockRef::from(&to).set_linger(Some(Duration::ZERO));
+                            reset.store(true, Ordering::SeqCst);
+                        } else {
+                            let _ = to.shutdown(Shutdown::Both);
+                        }
+                        break;
+                    }
+                }
+            }
+        }));
+    }
+    // Only the threads hold the client's socket: the last of them to let go closes it.
+    drop(down);
+    Ok(Pump {
+        stop,
+        up,
+        threads,
+        server_done,
+    })
+}
+
+impl Pump {
+    /// Stop forwarding, shut both connections and wait for the threads. Returns
+    /// whether the server had ended its side by itself, and the target's tap.
+    pub fn close(self) -> (bool, Tap) {
+        let server_done = self.server_done.load(Ordering::SeqCst);
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.up.shutdown(Shutdown::Both);
+        for t in self.threads {
+            let _ = t.join();
+        }
+        (server_done, self.up)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_relay_listens_on_loopback_only() {
+        let r = super::Relay::bind().unwrap();
+        assert!(r.addr.ip().is_loopback());
+    }
+}

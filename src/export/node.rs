@@ -1,0 +1,177 @@
+//! Node.js `tls.connect` (Node's bundled OpenSSL).
+
+use super::comments::*;
+use super::quote::*;
+use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+
+fn node_version(v: TlsVersion) -> &'static str {
+    match v {
+        TlsVersion::V1_0 => "TLSv1",
+        TlsVersion::V1_1 => "TLSv1.1",
+        TlsVersion::V1_2 => "TLSv1.2",
+        TlsVersion::V1_3 => "TLSv1.3",
+    }
+}
+
+/// One `key: value,` line of the options object, with its comments first.
+fn opt(o: &mut String, notes: &[String], line: &str) {
+    for n in notes {
+        let _ = writeln!(o, "    // {n}");
+    }
+    let _ = writeln!(o, "    {line},");
+}
+
+pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
+    let mut o = String::from("#!/usr/bin/env node\n");
+    let mut hdr = header(p, "Node.js tls.connect (Node's bundled OpenSSL)");
+    hdr.push("Prints \"<version> <cipher>\" (OpenSSL's name) and exits 0, or prints the error and exits 1.".into());
+    comment_block(&mut o, "//", "", &hdr);
+    o.push_str("'use strict';\nconst fs = require('fs');\nconst tls = require('tls');\n\n");
+    let (host, port, relay) = super::connect_to(p, via);
+    let _ = write!(o, "const HOST = {};", c_like_str(&host));
+    let _ = writeln!(
+        o,
+        "{}",
+        relay.map(|r| format!("  // {r}")).unwrap_or_default()
+    );
+    let _ = writeln!(o, "const PORT = {port};");
+    let _ = writeln!(
+        o,
+        "const CHECK_NAME = {};  // the name the certificate is checked against",
+        c_like_str(p.verify_name())
+    );
+    let _ = writeln!(
+        o,
+        "const TIMEOUT_MS = {};  // connect + handshake\n",
+        millis(p.connect_timeout + p.handshake_timeout)
+    );
+    o.push_str(
+        "// Options are made inside the try below, so that a missing file is reported like\n\
+         // any other error.\n\
+         function options() {\n  return {\n    host: HOST,\n    port: PORT,\n",
+    );
+    match p.sni_name() {
+        Some(n) => opt(&mut o, &[], &format!("servername: {}", c_like_str(n))),
+        None => opt(&mut o, &["'' sends no SNI".into()], "servername: ''"),
+    }
+    for (max, v, old) in version_bounds(p) {
+        let notes = if old {
+            vec![OLD_TLS.to_string()]
+        } else {
+            Vec::new()
+        };
+        let key = if max { "maxVersion" } else { "minVersion" };
+        opt(&mut o, &notes, &format!("{key}: '{}'", node_version(v)));
+    }
+    // Node takes TLS 1.3 suites and the TLS <= 1.2 cipher string in one option.
+    let suites = p.ciphersuite_list();
+    let cs = openssl_cipher_string(p);
+    if cs.is_some() || !suites.is_empty() {
+        let mut parts: Vec<String> = suites.iter().map(|s| c_like_str(s)).collect();
+        parts.push(
+            cs.as_deref()
+                .map(c_like_str)
+                .unwrap_or_else(|| "tls.DEFAULT_CIPHERS".into()),
+        );
+        opt(
+            &mut o,
+            &cipher_string_notes(p),
+            &format!("ciphers: [{}].join(':')", parts.join(", ")),
+        );
+    }
+    let groups = p.group_list();
+    if !groups.is_empty() {
+        opt(
+            &mut o,
+            &[],
+            &format!("ecdhCurve: {}", c_like_str(&groups.join(":"))),
+        );
+    }
+    match p.trust {
+        Trust::File => {
+            if p.cacert.is_some() {
+                opt(
+                    &mut o,
+                    &["the CA file replaces Node's bundled Mozilla roots".into()],
+                    &format!("ca: [fs.readFileSync({})]", c_like_str(&cacert_path(p))),
+                );
+            }
+        }
+        Trust::System => {
+            let _ = writeln!(
+                o,
+                "    // trust: Node's bundled Mozilla roots (node --use-openssl-ca for the system store)"
+            );
+        }
+        Trust::Webpki => {
+            let _ = writeln!(
+                o,
+                "    // trust: Node's bundled Mozilla roots, the same list as webpki-roots"
+            );
+        }
+    }
+    if let Some(n) = cacert_ignored_note(p) {
+        let _ = writeln!(o, "    // {n}");
+    }
+    match p.verify {
+        VerifyMode::Full => opt(
+            &mut o,
+            &[],
+            "checkServerIdentity: (_, cert) => tls.checkServerIdentity(CHECK_NAME, cert)",
+        ),
+        VerifyMode::ChainOnly => opt(
+            &mut o,
+            &[NO_HOST_CHECK.to_string()],
+            "checkServerIdentity: () => undefined",
+        ),
+        VerifyMode::Off => opt(
+            &mut o,
+            &[VERIFY_OFF.to_string()],
+            "rejectUnauthorized: false",
+        ),
+    }
+    if let Some((c, k)) = cert_and_key(p) {
+        opt(
+            &mut o,
+            &[],
+            &format!("cert: fs.readFileSync({})", c_like_str(&c)),
+        );
+        opt(
+            &mut o,
+            &[],
+            &format!("key: fs.readFileSync({})", c_like_str(&k)),
+        );
+    }
+    if !p.alpn.is_empty() {
+        opt(
+            &mut o,
+            &[],
+            &format!("ALPNProtocols: [{}]", literal_list(&p.alpn, c_like_str)),
+        );
+    }
+    o.push_str(
+        "  };\n}\n\n\
+         // Exit codes are set rather than exit() called, so that output (and a key log,\n\
+         // with node --tls-keylog) is flushed first.\n\
+         let sock;\n\
+         const fail = (e) => {\n\
+         \x20 console.error(`${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`);\n\
+         \x20 process.exitCode = 1;\n\
+         \x20 if (sock) sock.destroy();\n\
+         };\n\
+         try {\n\
+         \x20 sock = tls.connect(options(), () => {\n\
+         \x20   console.log(`${sock.getProtocol()} ${sock.getCipher().name}`);\n\
+         \x20   process.exitCode = 0;\n\
+         \x20   sock.destroy();\n\
+         \x20 });\n\
+         \x20 sock.setTimeout(TIMEOUT_MS, () => fail(new Error('handshake timed out')));\n\
+         \x20 sock.on('error', fail);\n\
+         } catch (e) {\n\
+         \x20 fail(e);\n\
+         }\n",
+    );
+    o
+}
