@@ -421,3 +421,16 @@ fn an_unwritable_key_log_is_an_input_error_naming_the_file() {
         "cannot write the key log",
     );
 }
+
+/// What a peer sends is shown escaped in the text output: the escape sequence and the
+/// bidi override are visible as text, and no control byte reaches the terminal.
+#[test]
+fn peer_escapes_are_shown_not_interpreted() {
+    let out = tlslens(&["probe", "lab:evil-name", "--backend", "openssl"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(r"CN=evil\x1b[31mred\u{202e}txt.exe"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b') && !text.contains('\u{202e}'));
+}

@@ -138,6 +138,21 @@ fn session_success() {
     snap(&app, "session_success");
 }
 
+/// A certificate name with a terminal escape and a bidi override shows them escaped.
+#[test]
+fn session_shows_peer_escapes_escaped() {
+    let mut app = app_on("evil-name");
+    app.selected_backend = 1; // openssl
+    connect(&mut app, "evil-name", Action::Connect);
+    let screen = rows(&app, 160, 48).join("\n");
+    assert!(
+        screen.contains(r"evil\x1b[31mred\u{202e}txt.exe"),
+        "{screen}"
+    );
+    assert!(!screen.contains('\x1b') && !screen.contains('\u{202e}'));
+    snap(&app, "session_peer_escapes");
+}
+
 #[test]
 fn session_failure_then_seclevel_and_min_version() {
     let mut app = app_on("legacy");

@@ -26,6 +26,8 @@ pub struct LabPki {
     pub leaf: Issued,
     /// An ECDSA P-256 leaf for localhost, beside the RSA one (dual-certificate server).
     pub leaf_ecdsa: Issued,
+    /// A leaf whose subject carries a terminal escape and a bidi override.
+    pub hostile_name: Issued,
     pub expired: Issued,
     pub wrong_host: Issued,
     pub self_signed: Issued,
@@ -162,6 +164,13 @@ impl LabPki {
             key: &ecdsa_key,
             ..leaf_spec("localhost", 16, LOCAL, now()?, days(825)?)
         })?;
+        let hostile_name = make(leaf_spec(
+            "evil\u{1b}[31mred\u{202e}txt.exe",
+            17,
+            LOCAL,
+            now()?,
+            days(825)?,
+        ))?;
         let expired = make(leaf_spec(
             "localhost",
             11,
@@ -210,6 +219,7 @@ impl LabPki {
             ca,
             leaf,
             leaf_ecdsa,
+            hostile_name,
             expired,
             wrong_host,
             self_signed,

@@ -54,6 +54,8 @@ pub enum CertChoice {
     WrongHost,
     SelfSigned,
     Weak,
+    /// Subject with a terminal escape and a bidi override in it.
+    HostileName,
 }
 
 #[derive(Clone, Debug)]
@@ -209,6 +211,12 @@ pub fn catalogue() -> Vec<ServerSpec> {
                 also_ecdsa: true,
                 ..OpensslServer::default()
             }),
+        },
+        ServerSpec {
+            name: "evil-name",
+            summary: "a certificate whose name carries a terminal escape and a bidi override",
+            teaches: "what a peer sends is shown escaped (\\x1b, \\u{202e}), never interpreted by your terminal",
+            peer: ossl(None, None, None, CertChoice::HostileName),
         },
         ServerSpec {
             name: "expired",

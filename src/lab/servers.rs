@@ -45,6 +45,7 @@ fn pick(pki: &LabPki, c: CertChoice) -> &Issued {
         CertChoice::WrongHost => &pki.wrong_host,
         CertChoice::SelfSigned => &pki.self_signed,
         CertChoice::Weak => &pki.weak,
+        CertChoice::HostileName => &pki.hostile_name,
     }
 }
 

@@ -20,10 +20,10 @@ pub(crate) fn hex(b: &[u8]) -> String {
 pub(crate) fn escape(b: &[u8], max: usize) -> String {
     let mut s = String::new();
     for &c in b.iter().take(max) {
-        match c {
-            b'\\' => s.push_str("\\\\"),
-            0x20..=0x7e => s.push(char::from(c)),
-            _ => s.push_str(&format!("\\x{c:02x}")),
+        if c.is_ascii() {
+            crate::text::push_escaped(&mut s, char::from(c));
+        } else {
+            s.push_str(&format!("\\x{c:02x}"));
         }
     }
     if b.len() > max {
