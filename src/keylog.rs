@@ -51,7 +51,9 @@ pub fn write(t: &Target, report: &Report) -> std::io::Result<Written> {
     let mut text = String::new();
     let mut lines = 0;
     for r in &report.results {
-        for line in &r.keylog {
+        // A resumed second connection (--resume) has secrets of its own.
+        let again = r.resumed.iter().flat_map(|x| x.keylog.iter());
+        for line in r.keylog.iter().chain(again) {
             text.push_str(line);
             text.push('\n');
             lines += 1;

@@ -434,3 +434,45 @@ fn peer_escapes_are_shown_not_interpreted() {
     );
     assert!(!text.contains('\x1b') && !text.contains('\u{202e}'));
 }
+
+/// `--resume`: the second connection is in `resumed`, and the key log file gets both
+/// connections' lines; `-v` prints the key schedule.
+#[test]
+fn probe_resume_json_and_verbose() {
+    let out = tlslens(&[
+        "probe",
+        "lab:tls12",
+        "--backend",
+        "openssl",
+        "--resume",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &j["results"][0];
+    assert_eq!(r["resumed"]["reused"], true, "{}", r["resumed"]);
+    assert_eq!(r["decrypted"]["server_finished_ok"], true);
+    assert_eq!(r["resumed"]["decrypted"]["client_finished_ok"], true);
+    let out = tlslens(&[
+        "probe",
+        "lab:legacy",
+        "--backend",
+        "openssl",
+        "--seclevel",
+        "0",
+        "--min-tls",
+        "1.0",
+        "-v",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("key key_block = "), "{text}");
+    assert!(
+        text.contains("key client Finished = ") && text.contains(" ✓"),
+        "{text}"
+    );
+}

@@ -453,3 +453,144 @@ fn the_explain_view_scrolls_within_its_text() {
     app.update(Action::Home);
     assert_eq!(rows(&app, 80, 24), top);
 }
+
+/// Hex runs of 16+ digits (keys, secrets, hashes, nonces) differ per run: keep their
+/// length, hide their digits.
+fn scrub_hex(s: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    for c in s.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_hexdigit() && !c.is_ascii_uppercase() {
+            run.push(c);
+            continue;
+        }
+        if run.len() >= 16 {
+            out.extend(std::iter::repeat_n('·', run.len()));
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+/// Replace every per-run byte of the ladder (raw bytes, hex values) by fixed ones.
+fn scrub_ladder(app: &mut App) {
+    for a in &mut app.attempts {
+        for (_, d) in &mut a.derived {
+            for it in &mut d.ladder {
+                for (i, b) in it.raw.iter_mut().enumerate() {
+                    *b = i as u8;
+                }
+                for f in &mut it.fields {
+                    f.value = scrub_hex(&f.value);
+                    f.meaning = scrub_hex(&f.meaning);
+                }
+            }
+        }
+    }
+}
+
+/// TLS 1.1 (the case tlslens was born from), decrypted: the key schedule item with
+/// its PRF steps, and the client Finished with its check.
+#[test]
+fn ladder_tls11_key_schedule_and_finished() {
+    let mut app = app_on("legacy");
+    app.form.set(Field::Seclevel, "0");
+    app.form.set(Field::MinTls, "1.0");
+    app.selected_backend = 1; // openssl
+    connect(&mut app, "legacy", Action::Connect);
+    app.update(Action::ShowView(View::Ladder));
+    let items = app.ladder_items();
+    let names: Vec<&str> = items.iter().map(|d| d.name.as_str()).collect();
+    let ks = names
+        .iter()
+        .position(|n| *n == "KeySchedule")
+        .expect("key schedule");
+    assert_eq!(
+        names.iter().filter(|n| **n == "Finished").count(),
+        2,
+        "{names:?}"
+    );
+    let steps: Vec<&str> = items[ks]
+        .fields
+        .iter()
+        .filter(|f| f.depth == 0)
+        .map(|f| f.name.as_str())
+        .collect();
+    for s in [
+        "pre_master_secret",
+        "master_secret",
+        "key_block",
+        "client_write_key",
+        "client Finished",
+        "server Finished",
+    ] {
+        assert!(steps.contains(&s), "{steps:?}");
+    }
+    scrub_ladder(&mut app);
+    for _ in 0..ks {
+        app.update(Action::Down);
+    }
+    app.update(Action::FocusNext);
+    // The key_block step: its formula and RFC section under it.
+    let kb = items[ks]
+        .fields
+        .iter()
+        .position(|f| f.name == "key_block")
+        .unwrap();
+    for _ in 0..kb {
+        app.update(Action::Down);
+    }
+    snap(&app, "ladder_tls11_key_schedule");
+    // The client's Finished: verify_data and the check against the PRF.
+    let fin = names.iter().position(|n| *n == "Finished").unwrap();
+    let check = items[fin]
+        .fields
+        .iter()
+        .position(|f| f.name == "check")
+        .expect("check field");
+    assert!(
+        items[fin].fields[check].value.starts_with('✓'),
+        "{:?}",
+        items[fin].fields[check]
+    );
+    app.update(Action::FocusPrev);
+    app.update(Action::Home);
+    for _ in 0..fin {
+        app.update(Action::Down);
+    }
+    app.update(Action::FocusNext);
+    for _ in 0..check {
+        app.update(Action::Down);
+    }
+    snap(&app, "ladder_tls11_finished");
+}
+
+/// `r`: two connections, the second resuming the first's session; the ladder shows
+/// the full handshake, a divider, and the abbreviated one.
+#[test]
+fn ladder_after_resume() {
+    let mut app = app_on("tls12");
+    app.selected_backend = 1; // openssl
+    connect(&mut app, "tls12", Action::Resume);
+    app.update(Action::ShowView(View::Ladder));
+    let names: Vec<String> = app.ladder_items().into_iter().map(|d| d.name).collect();
+    let div = names
+        .iter()
+        .position(|n| n == tlslens::tui::app::RESUMED)
+        .unwrap_or_else(|| panic!("{names:?}"));
+    let second: Vec<&str> = names[div + 1..].iter().map(String::as_str).collect();
+    assert!(
+        second.starts_with(&["ClientHello", "ServerHello"]),
+        "{second:?}"
+    );
+    assert!(!second.contains(&"Certificate"), "{second:?}");
+    scrub_ladder(&mut app);
+    for _ in 0..div {
+        app.update(Action::Down);
+    }
+    snap(&app, "ladder_resumed");
+}

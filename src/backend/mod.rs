@@ -98,6 +98,30 @@ pub struct LibView {
     pub library: String,
     /// A real client program: what it did and said.
     pub client: Option<clients::ClientRun>,
+    /// What this stack keeps to resume the session in another connection.
+    pub resume: Option<Resume>,
+    /// The library says this handshake resumed an earlier session.
+    pub reused: bool,
+    /// The TLS 1.3 resumption PSK the library derived from the ticket (OpenSSL hands
+    /// it over), for checking the binder of the connection that uses it.
+    pub resumption_psk: Option<Vec<u8>>,
+}
+
+/// A session one connection received, for the next connection to offer
+/// (session ID or ticket in TLS 1.2, a PSK ticket in TLS 1.3).
+#[derive(Clone)]
+pub enum Resume {
+    Openssl(openssl::OsslResume),
+    Rustls(rustls::RustlsResume),
+}
+
+impl std::fmt::Debug for Resume {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Resume::Openssl(_) => "Resume(openssl)",
+            Resume::Rustls(_) => "Resume(rustls)",
+        })
+    }
 }
 
 /// One TLS stack.
@@ -106,8 +130,9 @@ pub trait Backend: Sync {
     /// Profile fields this stack cannot honour for this profile.
     fn unsupported(&self, p: &Profile) -> Vec<Unsupported>;
     /// Handshake over the tap, then close politely and listen briefly for a
-    /// post-handshake alert. Never panics on anything the peer sends.
-    fn handshake(&self, p: &Profile, m: &Materials, tap: Tap) -> LibView;
+    /// post-handshake alert. With `resume`, offer the session an earlier connection
+    /// received. Never panics on anything the peer sends.
+    fn handshake(&self, p: &Profile, m: &Materials, tap: Tap, resume: Option<&Resume>) -> LibView;
 
     /// The same, with the target connection made by `connect` when the backend is
     /// ready for it (None: it could not be made; the caller reports why). A client
@@ -120,10 +145,11 @@ pub trait Backend: Sync {
         m: &Materials,
         connect: &mut dyn FnMut() -> Option<Tap>,
         cancelled: &dyn Fn() -> bool,
+        resume: Option<&Resume>,
     ) -> LibView {
         let _ = cancelled;
         match connect() {
-            Some(tap) => self.handshake(p, m, tap),
+            Some(tap) => self.handshake(p, m, tap, resume),
             None => LibView::default(),
         }
     }

@@ -58,7 +58,13 @@ impl Backend for NativeTls {
         u
     }
 
-    fn handshake(&self, p: &Profile, m: &Materials, mut tap: Tap) -> LibView {
+    fn handshake(
+        &self,
+        p: &Profile,
+        m: &Materials,
+        mut tap: Tap,
+        _resume: Option<&super::Resume>,
+    ) -> LibView {
         let mut view = LibView {
             library: format!("native-tls 0.2 on {}", super::openssl::library_version()),
             ..LibView::default()

@@ -9,8 +9,8 @@ use crate::profile::{Profile, Trust, VerifyMode};
 use crate::tap::Tap;
 use openssl::error::ErrorStack;
 use openssl::ssl::{
-    ErrorCode, HandshakeError, Ssl, SslContextBuilder, SslMethod, SslStream, SslVerifyMode,
-    SslVersion,
+    ErrorCode, HandshakeError, Ssl, SslContext, SslContextBuilder, SslMethod, SslSession,
+    SslStream, SslVerifyMode, SslVersion,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -61,14 +61,46 @@ impl Backend for OpenSsl {
         u
     }
 
-    fn handshake(&self, p: &Profile, m: &Materials, mut tap: Tap) -> LibView {
+    fn handshake(
+        &self,
+        p: &Profile,
+        m: &Materials,
+        mut tap: Tap,
+        resume: Option<&super::Resume>,
+    ) -> LibView {
         let mut view = LibView {
             library: library_version(),
             ..LibView::default()
         };
-        let vlog = Arc::new(Mutex::new(VerifyLog::default()));
-        let keylog = Arc::new(Mutex::new(Vec::<String>::new()));
-        let ssl = match build(p, m, vlog.clone(), keylog.clone()) {
+        let earlier = match resume {
+            Some(super::Resume::Openssl(r)) => Some(r),
+            _ => None,
+        };
+        // Resuming reuses the earlier connection's context (a session belongs to one
+        // context), with its logs emptied for this connection.
+        let (vlog, keylog) = match earlier {
+            Some(r) => {
+                *lock(&r.vlog) = VerifyLog::default();
+                lock(&r.keylog).clear();
+                (r.vlog.clone(), r.keylog.clone())
+            }
+            None => (
+                Arc::new(Mutex::new(VerifyLog::default())),
+                Arc::new(Mutex::new(Vec::<String>::new())),
+            ),
+        };
+        let built = match earlier {
+            Some(r) => ssl_for(&r.ctx, p).map(|ssl| (r.ctx.clone(), ssl)),
+            None => build(p, m, vlog.clone(), keylog.clone()),
+        };
+        let built = built.and_then(|(ctx, mut ssl)| {
+            if let Some(r) = earlier {
+                // SAFETY: the session was received on a connection of this very context.
+                unsafe { ssl.set_session(&r.session)? };
+            }
+            Ok((ctx, ssl))
+        });
+        let (ctx, ssl) = match built {
             Ok(s) => s,
             Err(e) => {
                 view.error = Some(LibError::setup("openssl", e));
@@ -83,6 +115,22 @@ impl Backend for OpenSsl {
                 view.handshake_done = true;
                 fill_negotiated(&mut view, stream.ssl());
                 settle(&mut stream, &mut view, deadline);
+                view.reused = stream.ssl().session_reused();
+                if let Some(session) = stream.ssl().session() {
+                    if stream.ssl().version2() == Some(SslVersion::TLS1_3) {
+                        // In TLS 1.3 OpenSSL keeps the ticket's resumption PSK here.
+                        let mut psk = vec![0u8; session.master_key_len()];
+                        let n = session.master_key(&mut psk);
+                        psk.truncate(n);
+                        view.resumption_psk = Some(psk);
+                    }
+                    view.resume = Some(super::Resume::Openssl(OsslResume {
+                        ctx,
+                        session: session.to_owned(),
+                        vlog: vlog.clone(),
+                        keylog: keylog.clone(),
+                    }));
+                }
             }
             Err(HandshakeError::Failure(mid)) => {
                 view.error = Some(lib_error(mid.error(), mid.ssl().verify_result().as_raw()));
@@ -121,12 +169,22 @@ fn group_known(name: &str) -> bool {
         .is_ok()
 }
 
+/// What `--resume` needs from a finished connection: its context, the session it
+/// received, and the context's logs (its callbacks write there).
+#[derive(Clone)]
+pub struct OsslResume {
+    ctx: SslContext,
+    session: SslSession,
+    vlog: Arc<Mutex<VerifyLog>>,
+    keylog: Arc<Mutex<Vec<String>>>,
+}
+
 fn build(
     p: &Profile,
     m: &Materials,
     vlog: Arc<Mutex<VerifyLog>>,
     keylog: Arc<Mutex<Vec<String>>>,
-) -> Result<Ssl, ErrorStack> {
+) -> Result<(SslContext, Ssl), ErrorStack> {
     let mut b = SslContextBuilder::new(SslMethod::tls_client())?;
     b.set_min_proto_version(p.min_tls.map(ssl_version))?;
     b.set_max_proto_version(p.max_tls.map(ssl_version))?;
@@ -193,7 +251,13 @@ fn build(
         true
     });
     let ctx = b.build();
-    let mut ssl = Ssl::new(&ctx)?;
+    let ssl = ssl_for(&ctx, p)?;
+    Ok((ctx, ssl))
+}
+
+/// One connection's SSL on a context: SNI, and the name OpenSSL checks.
+fn ssl_for(ctx: &SslContext, p: &Profile) -> Result<Ssl, ErrorStack> {
+    let mut ssl = Ssl::new(ctx)?;
     if let Some(sni) = p.sni_name() {
         ssl.set_hostname(sni)?;
     }

@@ -90,25 +90,49 @@ impl Backend for Rustls {
         u
     }
 
-    fn handshake(&self, p: &Profile, m: &Materials, mut tap: Tap) -> LibView {
+    fn handshake(
+        &self,
+        p: &Profile,
+        m: &Materials,
+        mut tap: Tap,
+        resume: Option<&super::Resume>,
+    ) -> LibView {
         let mut view = LibView {
             library: LIBRARY.into(),
             ..LibView::default()
         };
-        let verifier = Arc::new(RecordingVerifier::new(p, m));
-        let keylog = Arc::new(CollectKeyLog::default());
-        let (config, name) = match build(p, m, verifier.clone(), keylog.clone()) {
-            Ok(x) => x,
-            Err(e) => {
-                view.error = Some(LibError {
-                    message: e,
-                    not_attempted: true,
-                    ..LibError::default()
-                });
-                return view;
+        // Resuming reuses the earlier connection's config: its session store holds
+        // what that connection received.
+        let earlier = match resume {
+            Some(super::Resume::Rustls(r)) => Some(r.clone()),
+            _ => None,
+        };
+        let r = match earlier {
+            Some(r) => r,
+            None => {
+                let verifier = Arc::new(RecordingVerifier::new(p, m));
+                let keylog = Arc::new(CollectKeyLog::default());
+                match build(p, m, verifier.clone(), keylog.clone()) {
+                    Ok((config, name)) => RustlsResume {
+                        config: Arc::new(config),
+                        verifier,
+                        keylog,
+                        name,
+                    },
+                    Err(e) => {
+                        view.error = Some(LibError {
+                            message: e,
+                            not_attempted: true,
+                            ..LibError::default()
+                        });
+                        return view;
+                    }
+                }
             }
         };
-        let mut conn = match ClientConnection::new(Arc::new(config), name) {
+        let _ = r.keylog.take();
+        let (verifier, keylog) = (r.verifier.clone(), r.keylog.clone());
+        let mut conn = match ClientConnection::new(r.config.clone(), r.name.clone()) {
             Ok(c) => c,
             Err(e) => {
                 view.error = Some(LibError::setup("rustls", e));
@@ -133,6 +157,8 @@ impl Backend for Rustls {
                 view.handshake_done = true;
                 fill_negotiated(&mut view, &conn);
                 settle(&mut conn, &mut tap, &mut view, deadline);
+                view.reused = conn.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
+                view.resume = Some(super::Resume::Rustls(r));
             }
             Ok(()) => {
                 view.error = Some(LibError {
@@ -160,6 +186,16 @@ fn provider_groups() -> Vec<u16> {
 }
 
 type Built = (ClientConfig, ServerName<'static>);
+
+/// What `--resume` needs from a finished connection: its config (whose session store
+/// holds the session or ticket it received), verifier and key log.
+#[derive(Clone)]
+pub struct RustlsResume {
+    config: Arc<ClientConfig>,
+    verifier: Arc<RecordingVerifier>,
+    keylog: Arc<CollectKeyLog>,
+    name: ServerName<'static>,
+}
 
 fn build(
     p: &Profile,

@@ -135,6 +135,11 @@ pub struct ProbeArgs {
     /// one TCP stream per backend, no root needed; decrypt it with --keylog.
     #[arg(long, value_name = "FILE")]
     pub pcap: Option<PathBuf>,
+    /// Connect a second time, offering the session (TLS 1.2 session ID or ticket) or
+    /// the TLS 1.3 ticket the first connection received; the abbreviated handshake is
+    /// reported as `resumed`.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 #[derive(Args, Debug)]
@@ -185,7 +190,8 @@ fn resolve(target: Option<&str>, opts: &ProfileArgs) -> Result<Resolved, UsageEr
 pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     let resolved = resolve(args.target.as_deref(), &args.opts)?;
     let backends = crate::backend::clients::found_only(&resolved.profile.backends);
-    let prep = crate::probe::prepare(resolved.profile)?;
+    let mut prep = crate::probe::prepare(resolved.profile)?;
+    prep.resume = args.resume;
     let mut report = crate::probe::run(&prep, &backends);
     if args.explain {
         crate::explain::explain_with_levels(

@@ -40,6 +40,22 @@ pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
             continue;
         }
         backend(&mut o, b, verbose);
+        if let Some(again) = &b.resumed {
+            let _ = writeln!(
+                o,
+                "{IND}--resume: {} ({} {})",
+                if again.reused {
+                    "the second connection resumed the session"
+                } else {
+                    "the server did NOT resume: a full handshake again"
+                },
+                again.version.as_deref().unwrap_or("?"),
+                again.cipher.as_deref().unwrap_or("?"),
+            );
+            if verbose {
+                backend(&mut o, again, verbose);
+            }
+        }
         if explain || !b.ok {
             diagnosis(&mut o, b, explain);
         }
@@ -217,6 +233,21 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
                 fin(d.server_finished_ok),
                 fin(d.client_finished_ok)
             );
+            let _ = writeln!(o, "{IND}  {} {}", d.version, d.protection);
+            for k in &d.key_schedule {
+                let out = crate::wire::hex(&k.output);
+                let out = match out.get(..32) {
+                    _ if out.is_empty() => "(not in the key log)".to_string(),
+                    Some(short) if out.len() > 32 => format!("{short}…"),
+                    _ => out,
+                };
+                let mark = match k.ok {
+                    Some(true) => " ✓",
+                    Some(false) => " ✗",
+                    None => "",
+                };
+                let _ = writeln!(o, "{IND}  key {} = {out}{mark}  [{}]", k.step, k.formula);
+            }
             for m in &d.messages {
                 let arrow = if m.from == crate::wire::Direction::Client {
                     "C →"

@@ -52,9 +52,13 @@ impl Session<'_> {
         {
             self.client.early = self.keys_for(suite, &e);
         }
+        self.schedule_start(&suite);
         for d in [Direction::Client, Direction::Server] {
             let secret = self.side(d).hs_secret.clone();
             let keys = secret.and_then(|sec| self.keys_for(suite, &sec));
+            if let Some(k) = &keys {
+                self.schedule_secret(d, false, &suite, k);
+            }
             let side = self.side(d);
             side.keys = keys;
             side.phase = Phase::Handshake;
@@ -95,7 +99,32 @@ impl Session<'_> {
             side.no_keys += 1;
             return Opened::Skipped;
         };
-        if let Some(p) = k.open(suite, &r.header, r.payload) {
+        let (seq, nonce) = (k.seq, k.nonce());
+        let opened = k.open(suite, &r.header, r.payload);
+        let tag = r.payload.len().saturating_sub(suite.tag_len);
+        let info = RecordInfo {
+            from: d,
+            at_ms: at_ms(r.at),
+            header: crate::wire::hex(&r.header),
+            seq,
+            nonce: crate::wire::hex(&nonce),
+            nonce_from: "iv xor seq",
+            ciphertext_len: tag,
+            tag: crate::wire::hex(r.payload.get(tag..).unwrap_or(&[])),
+            inner_type: None,
+            plaintext_len: 0,
+            error: opened
+                .is_none()
+                .then(|| "authentication tag does not verify (bad_record_mac)".to_string()),
+        };
+        if self.out.records.len() < MAX_RECORDS {
+            self.out.records.push(info);
+        }
+        let side = self.side(d);
+        let Some(k) = side.keys.as_mut() else {
+            return Opened::Skipped;
+        };
+        if let Some(p) = opened {
             side.decrypted += 1;
             return Opened::Plain(p);
         }
@@ -170,6 +199,10 @@ impl Session<'_> {
         }
         let inner = plain.get(type_pos).copied().unwrap_or(0);
         let content = plain.get(..type_pos).unwrap_or(&[]);
+        if !early && let Some(last) = self.out.records.last_mut() {
+            last.inner_type = Some(names::content_type_name(inner));
+            last.plaintext_len = content.len();
+        }
         match inner {
             CT_HANDSHAKE => {
                 let (msgs, err) = self.side(d).hs.push(content, r.at);
@@ -193,6 +226,7 @@ impl Session<'_> {
                         && self.out.alerts.len() < MAX_ALERTS
                     {
                         self.out.alerts.push((d, level, desc));
+                        self.out.raw_alerts.push((d, at_ms(r.at), a.to_vec()));
                     }
                 }
             }
@@ -203,7 +237,9 @@ impl Session<'_> {
                 } else {
                     side.app_records += 1;
                     side.app_bytes += content.len();
+                    self.out.keep_app_data(d, content);
                 }
+                let side = self.side(d);
                 if side.phase == Phase::Handshake && !early {
                     self.note(format!(
                         "{}: application data under handshake keys",
@@ -233,6 +269,9 @@ impl Session<'_> {
                 self.transcript_push(&m.raw);
                 let secret = self.side(d).app_secret.clone();
                 let keys = secret.and_then(|s| self.keys_for(*suite, &s));
+                if let Some(k) = &keys {
+                    self.schedule_secret(d, true, suite, k);
+                }
                 if keys.is_none() {
                     self.note(format!(
                         "no usable {}_TRAFFIC_SECRET_0 in the key log; the {}'s records after its Finished stay encrypted",
@@ -264,6 +303,16 @@ impl Session<'_> {
                 }
             }
             t => {
+                if t == HS_CERTIFICATE_VERIFY
+                    && d == Direction::Server
+                    && in_handshake
+                    && self.transcript_bad.is_none()
+                    && let Ok(h) = suite.hash(&self.transcript)
+                {
+                    let leaf = self.out.server_certificates.first().map(Vec::as_slice);
+                    let check = super::signed::certificate_verify(d, m.body(), &h, leaf);
+                    self.out.signatures.push(check);
+                }
                 if in_handshake {
                     self.transcript_push(&m.raw);
                 }
@@ -296,13 +345,7 @@ impl Session<'_> {
             (None, Some(_)) if d == Direction::Client && !self.server.finished => {
                 Err("the server's Finished was not decrypted".into())
             }
-            (None, Some(sec)) => suite
-                .hash(&self.transcript)
-                .and_then(|h| finished_verify_data(suite, &sec, &h))
-                .map(|expected| {
-                    expected.len() == m.body().len() && openssl::memcmp::eq(&expected, m.body())
-                })
-                .map_err(|e| format!("crypto error: {e}")),
+            (None, Some(sec)) => self.finished_step(d, suite, &sec, m.body()),
         };
         let slot = match d {
             Direction::Client => &mut self.out.client_finished_ok,

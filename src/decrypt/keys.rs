@@ -142,6 +142,11 @@ impl TrafficKeys {
         })
     }
 
+    /// The write key and IV (for the key-schedule view).
+    pub fn key_iv(&self) -> (&[u8], &[u8]) {
+        (&self.key, &self.iv)
+    }
+
     /// RFC 8446 §7.2: the next generation after a KeyUpdate.
     pub fn updated(&self, suite: &Suite) -> Result<TrafficKeys, ErrorStack> {
         let next = hkdf_expand_label(suite.md, &self.secret, "traffic upd", &[], suite.hash_len)?;
@@ -149,7 +154,7 @@ impl TrafficKeys {
     }
 
     /// RFC 8446 §5.3: the 64-bit sequence number, big-endian, left-padded, XOR the iv.
-    fn nonce(&self) -> [u8; IV_LEN] {
+    pub fn nonce(&self) -> [u8; IV_LEN] {
         let mut n = self.iv;
         let seq = self.seq.to_be_bytes();
         for (d, s) in n.iter_mut().skip(IV_LEN - seq.len()).zip(seq.iter()) {
@@ -178,19 +183,25 @@ impl TrafficKeys {
     }
 }
 
-/// AES-128-CCM open. `symm::decrypt_aead` hands OpenSSL the tag after the key, which
-/// CCM rejects (its tag length is fixed at key setup), so use the EVP sequence
-/// OpenSSL documents: cipher, iv length, tag, key+iv, total length, AAD, data.
-fn open_ccm(
+/// AES-CCM open (128- or 256-bit key, by its length). `symm::decrypt_aead` hands
+/// OpenSSL the tag after the key, which CCM rejects (its tag length is fixed at key
+/// setup), so use the EVP sequence OpenSSL documents: cipher, iv length, tag, key+iv,
+/// total length, AAD, data.
+pub(super) fn open_ccm(
     key: &[u8],
-    nonce: &[u8; IV_LEN],
+    nonce: &[u8],
     aad: &[u8],
     data: &[u8],
     tag: &[u8],
 ) -> Result<Vec<u8>, ErrorStack> {
     let mut c = CipherCtx::new()?;
-    c.decrypt_init(Some(openssl::cipher::Cipher::aes_128_ccm()), None, None)?;
-    c.set_iv_length(IV_LEN)?;
+    let cipher = if key.len() == 32 {
+        openssl::cipher::Cipher::aes_256_ccm()
+    } else {
+        openssl::cipher::Cipher::aes_128_ccm()
+    };
+    c.decrypt_init(Some(cipher), None, None)?;
+    c.set_iv_length(nonce.len())?;
     c.set_tag(tag)?;
     if key.len() != c.key_length() {
         // decrypt_init would assert on a short key; ours are derived to size.
@@ -202,17 +213,6 @@ fn open_ccm(
     let mut out = Vec::with_capacity(data.len() + 16);
     c.cipher_update_vec(data, &mut out)?;
     Ok(out)
-}
-
-/// Finished verify_data (RFC 8446 §4.4.4): HMAC(finished_key, transcript_hash).
-pub(super) fn finished_verify_data(
-    suite: &Suite,
-    traffic_secret: &[u8],
-    transcript_hash: &[u8],
-) -> Result<Vec<u8>, ErrorStack> {
-    let finished_key =
-        hkdf_expand_label(suite.md, traffic_secret, "finished", &[], suite.hash_len)?;
-    hmac(suite.md, &finished_key, transcript_hash)
 }
 
 /// The secrets the key log holds for one ClientHello random.
@@ -227,6 +227,8 @@ pub(super) struct Secrets {
     pub matched: usize,
     /// A TLS 1.2 `CLIENT_RANDOM` line for this random was seen.
     pub tls12_master: bool,
+    /// Its secret: the TLS ≤ 1.2 master secret.
+    pub master: Option<Vec<u8>>,
     /// Lines for this random whose secret was not hex or too long.
     pub malformed: usize,
 }
@@ -299,7 +301,7 @@ pub(super) fn find_secrets(keylog: &[String], client_random: &[u8]) -> (Secrets,
             "SERVER_TRAFFIC_SECRET_0" => &mut s.server_app,
             "CLIENT_RANDOM" => {
                 s.tls12_master = true;
-                continue;
+                &mut s.master
             }
             _ => continue,
         };

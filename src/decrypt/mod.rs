@@ -19,14 +19,30 @@
 // Peer bytes are hostile: no unwrap, no panic, no unchecked indexing outside tests
 // (denied for the whole engine in lib.rs).
 
+mod binder;
 mod flight;
 mod keys;
+mod prf;
+mod record12;
 mod records;
+mod schedule;
+mod signed;
+mod steps13;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests12;
+mod tls12;
+mod view;
+
+pub use binder::binder_steps;
+pub use schedule::{KeyInput, KeyStep, RecordInfo};
+pub use signed::SignatureCheck;
+pub use tls12::decrypt_tls12;
+pub use view::{KEY_SCHEDULE, PROTECTED_RECORD, ladder_items};
 
 use crate::wire::{Body, Chunk, Direction, Message, decode_handshake_message, names};
-use keys::{Secrets, Suite, TrafficKeys, find_secrets, finished_verify_data};
+use keys::{Secrets, Suite, TrafficKeys, find_secrets};
 use records::{Framer, HsBuf, HsMessage, Record};
 use serde::Serialize;
 use std::time::Duration;
@@ -49,16 +65,37 @@ pub struct Decrypted {
     pub alerts: Vec<(Direction, u8, u8)>,
     /// Anything odd: records that did not decrypt, missing secrets, …
     pub notes: Vec<String>,
+    /// "TLSv1.3", "TLSv1.2", … and the record protection in words
+    /// ("AES-128-CBC + HMAC-SHA1, encrypt-then-MAC").
+    pub version: String,
+    pub protection: String,
+    /// Every step from the key log's secret to record keys and Finished checks.
+    pub key_schedule: Vec<KeyStep>,
+    /// Every protected record: header, sequence number, nonce, tag, inner type.
+    pub records: Vec<RecordInfo>,
+    /// ServerKeyExchange / CertificateVerify signatures, rebuilt and checked.
+    pub signatures: Vec<SignatureCheck>,
     /// Each decrypted handshake message's bytes (4-byte header + body), parallel to
     /// `messages`, for the ladder's hex view. Not serialised.
     #[serde(skip)]
     pub raw_messages: Vec<(Direction, f64, Vec<u8>)>,
+    /// Decrypted alert records (level, description), with their time. Not serialised.
+    #[serde(skip)]
+    pub raw_alerts: Vec<(Direction, f64, Vec<u8>)>,
+    /// The first application data each way (at most 4 KiB each). Not serialised.
+    #[serde(skip)]
+    pub app_data: Vec<(Direction, Vec<u8>)>,
+    /// The negotiated version's code point (0x0301 … 0x0304).
+    #[serde(skip)]
+    pub version_code: u16,
 }
 
 /// Upper bounds whatever the input: messages kept, notes, alerts, transcript bytes.
 const MAX_MESSAGES: usize = 20_000;
 const MAX_NOTES: usize = 64;
 const MAX_ALERTS: usize = 64;
+/// Protected records described in `records` (the rest are counted, not listed).
+const MAX_RECORDS: usize = 512;
 const MAX_TRANSCRIPT: usize = 4 * 1024 * 1024;
 /// 0-RTT bytes held until the ServerHello says which suite protects them.
 const MAX_PENDING_EARLY: usize = 1024 * 1024;
@@ -74,6 +111,9 @@ const HS_CLIENT_HELLO: u8 = 1;
 const HS_SERVER_HELLO: u8 = 2;
 const HS_END_OF_EARLY_DATA: u8 = 5;
 const HS_CERTIFICATE: u8 = 11;
+const HS_SERVER_KEY_EXCHANGE: u8 = 12;
+const HS_CERTIFICATE_VERIFY: u8 = 15;
+const HS_CLIENT_KEY_EXCHANGE: u8 = 16;
 const HS_FINISHED: u8 = 20;
 const HS_KEY_UPDATE: u8 = 24;
 const HS_COMPRESSED_CERTIFICATE: u8 = 25;
@@ -391,6 +431,7 @@ impl<'k> Session<'k> {
                 Ok(h) => {
                     let mut t = vec![254, 0, 0, h.len() as u8];
                     t.extend_from_slice(&h);
+                    self.schedule_message_hash(&t);
                     self.transcript = t;
                 }
                 Err(e) => self.transcript_bad = Some(format!("hash failed: {e}")),
@@ -419,7 +460,7 @@ impl<'k> Session<'k> {
         let version = sh.version.0;
         if version != 0x0304 {
             self.fatal = Some(format!(
-                "the server negotiated {}; only TLS 1.3 encrypts its handshake (TLS 1.2 decryption is not supported)",
+                "the server negotiated {}; only TLS 1.3 encrypts its handshake (decrypt_tls12 opens TLS 1.0–1.2)",
                 names::version_name(version)
             ));
             return;

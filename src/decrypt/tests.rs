@@ -20,15 +20,15 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-const IO_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const IO_TIMEOUT: Duration = Duration::from_secs(5);
 const ACCEPT_DEADLINE: Duration = Duration::from_secs(10);
 
-type ChunkLog = Arc<Mutex<Vec<Chunk>>>;
-type LineLog = Arc<Mutex<Vec<String>>>;
+pub(super) type ChunkLog = Arc<Mutex<Vec<Chunk>>>;
+pub(super) type LineLog = Arc<Mutex<Vec<String>>>;
 
 /// The tap, in miniature: every read is a server chunk, every write a client chunk.
 #[derive(Debug)]
-struct Recorder {
+pub(super) struct Recorder {
     inner: TcpStream,
     log: ChunkLog,
     t0: Instant,
@@ -70,7 +70,7 @@ impl Write for Recorder {
 }
 
 /// EC P-256 self-signed certificate for "localhost".
-fn self_signed() -> (PKey<Private>, X509) {
+pub(super) fn self_signed() -> (PKey<Private>, X509) {
     let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
     let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
     let mut name = X509NameBuilder::new().unwrap();
@@ -98,7 +98,7 @@ fn self_signed() -> (PKey<Private>, X509) {
 }
 
 #[derive(Clone, Copy)]
-struct ServerOpts {
+pub(super) struct ServerOpts {
     suites: &'static str,
     groups: Option<&'static str>,
     require_client_cert: bool,
@@ -158,15 +158,15 @@ fn spawn_server(opts: ServerOpts) -> (u16, JoinHandle<()>) {
     (port, h)
 }
 
-struct Capture {
-    chunks: Vec<Chunk>,
-    keylog: Vec<String>,
+pub(super) struct Capture {
+    pub(super) chunks: Vec<Chunk>,
+    pub(super) keylog: Vec<String>,
     peer_der: Option<Vec<u8>>,
     /// What the client read after sending "ping".
     reply: Result<Vec<u8>, String>,
 }
 
-fn connect(port: u16) -> (Recorder, ChunkLog) {
+pub(super) fn connect(port: u16) -> (Recorder, ChunkLog) {
     let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
     tcp.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
     tcp.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
@@ -179,7 +179,7 @@ fn connect(port: u16) -> (Recorder, ChunkLog) {
     (rec, log)
 }
 
-fn take<T: Default>(m: &Arc<Mutex<T>>) -> T {
+pub(super) fn take<T: Default>(m: &Arc<Mutex<T>>) -> T {
     std::mem::take(&mut *m.lock().unwrap())
 }
 
@@ -224,7 +224,7 @@ fn openssl_client(port: u16, suites: &str, groups: Option<&str>, ping: bool) -> 
     }
 }
 
-fn run_openssl(opts: ServerOpts, client_suites: &str, groups: Option<&str>) -> Capture {
+pub(super) fn run_openssl(opts: ServerOpts, client_suites: &str, groups: Option<&str>) -> Capture {
     let (port, h) = spawn_server(opts);
     let cap = openssl_client(port, client_suites, groups, !opts.require_client_cert);
     h.join().unwrap();
@@ -512,6 +512,14 @@ fn hello_retry_request_finished_verifies() {
         "{:?}",
         d.notes
     );
+    // The key schedule shows the synthetic message_hash: type 254, 48-byte SHA-384.
+    let mh = d
+        .key_schedule
+        .iter()
+        .find(|s| s.step.starts_with("message_hash"))
+        .unwrap();
+    assert_eq!(mh.output[..4], [254, 0, 0, 48]);
+    assert_eq!(mh.output.len(), 52);
 }
 
 // ---- hostile input ----
@@ -784,7 +792,7 @@ fn hostile_lengths_are_bounded() {
 
 // ---- key schedule against RFC 8448 §3 (Simple 1-RTT Handshake) ----
 
-fn unhex(s: &str) -> Vec<u8> {
+pub(super) fn unhex(s: &str) -> Vec<u8> {
     let s: String = s.split_whitespace().collect();
     (0..s.len())
         .step_by(2)

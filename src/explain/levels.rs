@@ -57,6 +57,7 @@ fn one(
     cancel: &Cancel,
 ) -> LevelResult {
     let mut p = prep.clone();
+    p.resume = false;
     p.profile.seclevel = Some(level);
     let r = probe_one(&p, addrs, BackendId::Openssl, cancel);
     let outcome = if r.ok {

@@ -33,6 +33,7 @@ pub fn try_change(
     cancel: &Cancel,
 ) -> BackendReport {
     let mut p2 = prep.clone();
+    p2.resume = false; // a try needs one handshake, not a resumed second one
     change.apply(&mut p2.profile);
     let addrs = crate::net::resolve(&p2.profile.host, p2.profile.port);
     probe_one(&p2, &addrs, b, cancel)

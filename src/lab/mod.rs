@@ -75,6 +75,8 @@ pub struct OpensslServer {
     pub also_ecdsa: bool,
     /// Accept DHE suites with a 1024-bit prime (RFC 5114 group 1): weak on purpose.
     pub weak_dh: bool,
+    /// Refuse encrypt-then-MAC (RFC 7366), so CBC records are MAC-then-encrypt.
+    pub no_etm: bool,
 }
 
 impl Default for OpensslServer {
@@ -90,6 +92,7 @@ impl Default for OpensslServer {
             groups: None,
             also_ecdsa: false,
             weak_dh: false,
+            no_etm: false,
         }
     }
 }
@@ -264,6 +267,35 @@ pub fn catalogue() -> Vec<ServerSpec> {
             teaches: "virtual hosting: without SNI (or with another name) the server refuses with unrecognized_name",
             peer: Peer::Openssl(OpensslServer {
                 require_sni: true,
+                ..OpensslServer::default()
+            }),
+        },
+        ServerSpec {
+            name: "chacha20",
+            summary: "TLS 1.2, ECDHE-RSA-CHACHA20-POLY1305 only",
+            teaches: "the AEAD without an explicit nonce: each record's nonce is the key block's IV xor the sequence number (RFC 7905)",
+            peer: ossl(
+                Some(V1_2),
+                Some(V1_2),
+                Some("ECDHE-RSA-CHACHA20-POLY1305"),
+                CertChoice::Leaf,
+            ),
+        },
+        ServerSpec {
+            name: "ccm",
+            summary: "TLS 1.2, AES128-CCM only (static RSA)",
+            teaches: "OpenSSL clients offer CCM only when asked (--ciphers AES128-CCM), rustls never; its records: a 4-byte salt from the key block ‖ an 8-byte explicit nonce",
+            peer: ossl(Some(V1_2), Some(V1_2), Some("AES128-CCM"), CertChoice::Leaf),
+        },
+        ServerSpec {
+            name: "cbc-mte",
+            summary: "TLS 1.2 CBC, encrypt-then-MAC refused",
+            teaches: "MAC-then-encrypt: the MAC and padding hide inside the ciphertext (the Lucky13 and POODLE family)",
+            peer: Peer::Openssl(OpensslServer {
+                min: Some(V1_2),
+                max: Some(V1_2),
+                ciphers: Some("ECDHE-RSA-AES128-SHA256"),
+                no_etm: true,
                 ..OpensslServer::default()
             }),
         },

@@ -111,6 +111,10 @@ fn openssl_context(
     {
         b.set_security_level(0);
     }
+    if cfg.no_etm {
+        // SSL_OP_NO_ENCRYPT_THEN_MAC (not named by the openssl crate).
+        b.set_options(openssl::ssl::SslOptions::from_bits_retain(1 << 19));
+    }
     let chosen = pick(pki, cfg.cert);
     b.set_certificate(&chosen.cert)?;
     if !matches!(cfg.cert, CertChoice::SelfSigned) {

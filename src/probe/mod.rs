@@ -23,6 +23,9 @@ use std::time::{Duration, Instant};
 pub struct Prepared {
     pub profile: Profile,
     pub materials: Materials,
+    /// Connect a second time offering the session the first connection received
+    /// (`--resume`, the TUI's `r`); the second report is `resumed`.
+    pub resume: bool,
 }
 
 /// Validate and load everything a probe needs; any error is the user's input.
@@ -34,7 +37,11 @@ pub fn prepare(profile: Profile) -> Result<Prepared, InputError> {
     }
     crate::materials::check_openssl_strings(&profile)?;
     let materials = Materials::load(&profile)?;
-    Ok(Prepared { profile, materials })
+    Ok(Prepared {
+        profile,
+        materials,
+        resume: false,
+    })
 }
 
 impl Prepared {
@@ -48,6 +55,10 @@ impl Prepared {
         }
     }
 }
+
+mod resume;
+
+use resume::Kept;
 
 /// Run every backend (in parallel, one connection each) and assemble the report.
 pub fn run(prep: &Prepared, backends: &[BackendId]) -> Report {
@@ -124,6 +135,8 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
         diagnosis: Vec::new(),
         keylog: Vec::new(),
         wire: Vec::new(),
+        reused: false,
+        resumed: None,
     }
 }
 
@@ -139,6 +152,22 @@ pub fn probe_one(
     b: BackendId,
     cancel: &Cancel,
 ) -> BackendReport {
+    let (mut r, kept) = connection(prep, addrs, b, cancel, None);
+    if prep.resume {
+        resume::again(prep, addrs, b, cancel, &mut r, kept);
+    }
+    r
+}
+
+/// One connection, offering `resume` when given; the report and what the stack kept
+/// to resume from it.
+fn connection(
+    prep: &Prepared,
+    addrs: &Result<Vec<SocketAddr>, NetError>,
+    b: BackendId,
+    cancel: &Cancel,
+    resume: Option<&crate::backend::Resume>,
+) -> (BackendReport, Kept) {
     let backend = b.backend();
     let p = &prep.profile;
     let mut r = empty_report(prep, b, String::new());
@@ -151,7 +180,7 @@ pub fn probe_one(
             message: "cancelled".into(),
             detail: "the attempt was cancelled before it connected".into(),
         });
-        return r;
+        return (r, Kept::default());
     }
     if b.is_client() && (p.starttls.is_some() || p.proxy.is_some()) {
         r.error = Some(ErrorReport {
@@ -165,7 +194,7 @@ pub fn probe_one(
                  dialogue or a proxy yet; the in-process stacks do"
             ),
         });
-        return r;
+        return (r, Kept::default());
     }
     // The connection is made when the backend is ready for it: at once for the
     // in-process stacks, once its program has connected to the relay for a client. It is
@@ -196,21 +225,26 @@ pub fn probe_one(
         }
     };
     let cancelled = || cancel.is_cancelled();
-    let view = backend.handshake_late(p, &prep.materials, &mut connect, &cancelled);
+    let mut view = backend.handshake_late(p, &prep.materials, &mut connect, &cancelled, resume);
     drop(watch);
     if let Some(e) = failed {
         open_error(&mut r, *e);
         r.client = view.client;
-        return r;
+        return (r, Kept::default());
     }
     let Some(log) = log else {
         // The backend never asked for the connection (a client that did not start).
         assemble(&mut r, p, view, &TapLog::default());
-        return r;
+        return (r, Kept::default());
     };
     let taplog = std::mem::take(&mut *log.lock().unwrap_or_else(|e| e.into_inner()));
+    let kept = Kept {
+        resume: view.resume.take(),
+        psk: view.resumption_psk.take(),
+    };
+    r.reused = view.reused;
     assemble(&mut r, p, view, &taplog);
-    r
+    (r, kept)
 }
 
 fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog) {
@@ -278,8 +312,14 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
     r.ok = view.handshake_done
         && r.error.is_none()
         && (p.verify == VerifyMode::Off || r.verify.ok == Some(true));
-    if t.negotiated_version() == Some(0x0304) && !view.keylog.is_empty() {
-        match crate::decrypt::decrypt_tls13(&tap.chunks, &view.keylog) {
+    let decrypted = match t.negotiated_version() {
+        _ if view.keylog.is_empty() => None,
+        Some(0x0304) => Some(crate::decrypt::decrypt_tls13(&tap.chunks, &view.keylog)),
+        Some(0x0301..=0x0303) => Some(crate::decrypt::decrypt_tls12(&tap.chunks, &view.keylog)),
+        _ => None,
+    };
+    if let Some(decrypted) = decrypted {
+        match decrypted {
             Ok(d) => {
                 // The decrypted Certificate must be what the library says it verified.
                 if let (Some(wire_leaf), Some(lib_leaf)) =

@@ -249,6 +249,12 @@ pub struct BackendReport {
     /// Where the wire and the library's own API disagree: a bug to surface.
     pub mismatches: Vec<String>,
     pub diagnosis: Vec<Finding>,
+    /// The library says this handshake resumed an earlier session.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reused: bool,
+    /// `--resume`: the second connection, offering what this one received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resumed: Option<Box<BackendReport>>,
     #[serde(skip)]
     pub keylog: Vec<String>,
     /// Every byte both ways, as recorded (for the ladder's hex view and decryption).

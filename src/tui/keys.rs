@@ -48,6 +48,7 @@ fn command(app: &App, k: KeyEvent, ctrl: bool) -> Option<Action> {
         (KeyCode::Char('s'), false) => Action::StepSeclevel,
         (KeyCode::Char('m'), false) => Action::StepMinTls,
         (KeyCode::Char('v'), false) => Action::ToggleVerify,
+        (KeyCode::Char('r'), false) => Action::Resume,
         (KeyCode::Char('e'), false) => Action::ShowView(View::Editor),
         (KeyCode::Char('d'), false) => Action::ShowView(View::Diff),
         (KeyCode::Char('h'), false) => Action::ShowView(View::History),

@@ -173,6 +173,10 @@ pub struct HelloExtensions {
     /// ClientHello: number of PSK identities offered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub psk_identities: Option<usize>,
+    /// ClientHello: length of the binders list (without its 2-byte length): what is cut
+    /// off the hello before the binder HMAC. Not serialised.
+    #[serde(skip)]
+    pub psk_binders_len: Option<usize>,
     /// ServerHello: the PSK identity the server accepted (resumption).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub psk_selected_identity: Option<u16>,
@@ -294,6 +298,10 @@ pub struct ServerKeyExchange {
     pub length: Option<usize>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub malformed: Vec<String>,
+    /// Where the signed parameters end in the body (the signature follows): what
+    /// decryption needs to rebuild the signed content. Not serialised.
+    #[serde(skip)]
+    pub params_end: usize,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

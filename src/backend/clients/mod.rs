@@ -202,7 +202,14 @@ impl Backend for Client {
         out
     }
 
-    fn handshake(&self, p: &Profile, _m: &Materials, tap: Tap) -> LibView {
+    /// A client program does not resume: each run is a fresh process.
+    fn handshake(
+        &self,
+        p: &Profile,
+        _m: &Materials,
+        tap: Tap,
+        _resume: Option<&crate::backend::Resume>,
+    ) -> LibView {
         let mut tap = Some(tap);
         run(self.0, p, &mut || tap.take(), &|| false)
     }
@@ -215,6 +222,7 @@ impl Backend for Client {
         _m: &Materials,
         connect: &mut dyn FnMut() -> Option<Tap>,
         cancelled: &dyn Fn() -> bool,
+        _resume: Option<&crate::backend::Resume>,
     ) -> LibView {
         run(self.0, p, connect, cancelled)
     }

@@ -160,27 +160,50 @@ impl Attempt {
 }
 
 /// A report's messages for the ladder: the clear ones dissected from the wire, and
-/// where the TLS 1.3 flight was decrypted, those messages in place of the records.
+/// where the session was decrypted, its records, messages, alerts and key schedule.
 pub fn ladder_items(r: &BackendReport) -> Vec<Dissected> {
-    let mut items = crate::wire::dissect::dissect(&r.wire);
-    if let Some(d) = &r.decrypted {
-        let plain: Vec<_> = d
-            .raw_messages
-            .iter()
-            .map(|(from, at_ms, raw)| {
-                crate::wire::dissect::dissect_handshake(*from, *at_ms, raw, Some(0x0304))
-            })
-            .collect();
-        if !plain.is_empty() {
-            // Keep the clear messages and place the decrypted ones by time.
-            items.retain(|x| !x.name.starts_with("Encrypted"));
-            items.extend(plain);
-            items.sort_by(|a, b| {
-                a.at_ms
-                    .partial_cmp(&b.at_ms)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-        }
+    let items = crate::wire::dissect::dissect(&r.wire);
+    let mut items = match &r.decrypted {
+        Some(d) => crate::decrypt::ladder_items(items, d),
+        None => items,
+    };
+    // `r`: the resuming connection follows, after a divider.
+    if let Some(again) = &r.resumed {
+        items.push(Dissected {
+            from: crate::wire::Direction::Client,
+            at_ms: items.last().map_or(0.0, |x| x.at_ms),
+            name: if again.reused {
+                RESUMED.into()
+            } else {
+                NOT_RESUMED.into()
+            },
+            raw: Vec::new(),
+            fields: vec![crate::wire::dissect::FieldSpan {
+                name: "resumption".into(),
+                start: 0,
+                len: 0,
+                value: if again.reused {
+                    "the server accepted the offered session".into()
+                } else {
+                    "the server ignored the offered session".into()
+                },
+                meaning: "The second connection offers what the first received: a TLS 1.2 \
+                          session ID or ticket, or a TLS 1.3 PSK identity (ticket) with its \
+                          binder. Resumed, it skips the certificate and signature."
+                    .into(),
+                rfc: if again.version.as_deref() == Some("TLSv1.3") {
+                    "RFC 8446 §2.2"
+                } else {
+                    "RFC 5246 §7.3"
+                },
+                depth: 0,
+            }],
+        });
+        items.extend(ladder_items(again));
     }
     items
 }
+
+/// Ladder dividers before the second connection of a resuming attempt.
+pub const RESUMED: &str = "2nd connection: resumed";
+pub const NOT_RESUMED: &str = "2nd connection: full";

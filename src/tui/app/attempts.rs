@@ -9,6 +9,12 @@ use crate::report::BackendReport;
 impl App {
     /// Start an attempt with the form's profile.
     pub(super) fn connect(&mut self) -> Vec<Command> {
+        self.connect_with(false)
+    }
+
+    /// Connect; with `resume`, each backend connects a second time offering the
+    /// session or ticket its first connection received.
+    pub(super) fn connect_with(&mut self, resume: bool) -> Vec<Command> {
         if self.running() {
             self.status = Some("an attempt is running: Esc cancels it".into());
             return Vec::new();
@@ -22,7 +28,7 @@ impl App {
             }
         };
         let prepared = match crate::probe::prepare(profile.clone()) {
-            Ok(p) => p,
+            Ok(p) => crate::probe::Prepared { resume, ..p },
             Err(e) => {
                 self.mark_input_error(&e);
                 self.status = Some(format!("cannot connect: {e}"));

@@ -8,6 +8,7 @@ impl App {
     pub(super) fn normal(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Connect => return self.connect(),
+            Action::Resume => return self.connect_with(true),
             Action::Activate => {
                 if self.view == View::Editor && self.on_text_field() {
                     if self.form.begin_edit() {

@@ -15,7 +15,7 @@ mod keys;
 mod profile_form;
 
 pub use crate::explain::Explained;
-pub use attempt::{Attempt, Derived, Explanation, Slot, ladder_items};
+pub use attempt::{Attempt, Derived, Explanation, NOT_RESUMED, RESUMED, Slot, ladder_items};
 pub use files::{Contents, FileWrite, Prompt, PromptKind, WriteOutcome};
 pub use fix::FixProposal;
 
@@ -111,6 +111,8 @@ pub enum Action {
     StepSeclevel,
     StepMinTls,
     ToggleVerify,
+    /// Connect twice: the second connection resumes what the first received.
+    Resume,
     ShowView(View),
     ToggleHelp,
     FocusNext,

@@ -95,6 +95,23 @@ fn render_ladder(
         let name = format!(" {} ", d.name);
         let arrow_len = inner_w.saturating_sub(name.chars().count() + 2).max(2);
         let text = match d.from {
+            // Computed, never sent: no arrow.
+            _ if d.name == crate::decrypt::KEY_SCHEDULE
+                || d.name == crate::tui::app::RESUMED
+                || d.name == crate::tui::app::NOT_RESUMED =>
+            {
+                let label = if d.name == crate::decrypt::KEY_SCHEDULE {
+                    " key schedule (computed) ".to_string()
+                } else {
+                    format!(" {} ", d.name)
+                };
+                let pad = inner_w.saturating_sub(label.chars().count());
+                format!(
+                    "{}{label}{}",
+                    "┄".repeat(pad / 2),
+                    "┄".repeat(pad - pad / 2)
+                )
+            }
             Direction::Client => format!("{name}{}▶", "─".repeat(arrow_len)),
             Direction::Server => format!("◀{}{name}", "─".repeat(arrow_len)),
         };
@@ -102,7 +119,7 @@ fn render_ladder(
             Role::Selected
         } else if d.name == "Alert" {
             Role::Failed
-        } else if d.name.starts_with("Encrypted") {
+        } else if d.name.starts_with("Encrypted") || d.name == crate::decrypt::PROTECTED_RECORD {
             Role::Muted
         } else {
             Role::Text

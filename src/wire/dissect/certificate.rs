@@ -102,6 +102,7 @@ pub(super) fn certificate(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Certificate
                 "The X.509 certificate in DER.",
                 rfc,
             );
+            super::x509::fields(o, 2, der.pos, der.bytes());
         }
         let mut extensions = Vec::new();
         if tls13 {

@@ -36,6 +36,7 @@ pub(super) fn tls13_body(
             .len();
             ext.psk_identities = Some(n);
             let bs = list(b, o, d, 2, "binders", rfc)?;
+            ext.psk_binders_len = Some(bs.rem());
             entries(o, d, bs, "binders", rfc, |bs| {
                 let x = bs.vec(1)?;
                 let m = "HMAC over the ClientHello so far with a key from the PSK: proves the \
@@ -303,4 +304,37 @@ pub(super) fn key_share_children(
          ciphertext).",
         rfc,
     );
+    // A hybrid share is two shares concatenated; the lengths say which side sent it.
+    let ek = "ML-KEM encapsulation key: the client's public key; the server encapsulates \
+              a shared secret to it.";
+    let ct = "ML-KEM ciphertext: the shared secret the server encapsulated to the client's \
+              key; only the client's private key opens it.";
+    let x = "The classical half: an X25519 public value (RFC 7748).";
+    let p = "The classical half: an uncompressed EC point (0x04 ‖ x ‖ y).";
+    let parts: &[(&str, usize, &str)] = match (g, k.rem()) {
+        (0x11ec, 1216) => &[("mlkem768_encapsulation_key", 1184, ek), ("x25519", 32, x)],
+        (0x11ec, 1120) => &[("mlkem768_ciphertext", 1088, ct), ("x25519", 32, x)],
+        (0x11eb, 1249) => &[
+            ("secp256r1", 65, p),
+            ("mlkem768_encapsulation_key", 1184, ek),
+        ],
+        (0x11eb, 1153) => &[("secp256r1", 65, p), ("mlkem768_ciphertext", 1088, ct)],
+        (0x11ed, 1665) => &[
+            ("secp384r1", 97, p),
+            ("mlkem1024_key_or_ciphertext", 1568, ek),
+        ],
+        _ => &[],
+    };
+    let mut at = s + 4;
+    for (name, len, meaning) in parts {
+        o.push(
+            d + 1,
+            *name,
+            (at, *len),
+            bytes_n(*len),
+            *meaning,
+            "draft-ietf-tls-ecdhe-mlkem §3",
+        );
+        at += len;
+    }
 }

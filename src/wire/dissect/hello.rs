@@ -85,13 +85,34 @@ pub(crate) fn walk_message(raw: &[u8], ctx: Ctx, o: &mut Out) -> Body {
         return unknown(t, raw.len().saturating_sub(4));
     };
     if o.on {
+        // The header is the same in every version; cite the version in use (the
+        // TLS ≤ 1.2-only messages always cite their own RFC).
+        let rfc = match (ctx.version, t) {
+            (Some(0x0301), _) => "RFC 2246 §7.4",
+            (Some(0x0302), _) => "RFC 4346 §7.4",
+            (Some(0x0303), _) | (_, 12 | 14 | 16) => "RFC 5246 §7.4",
+            _ => "RFC 8446 §4",
+        };
+        if ctx.record_version != 0 {
+            o.push(
+                0,
+                "record",
+                (0, 0),
+                format!("handshake (22), {}", version_value(ctx.record_version)),
+                "The record that carried this message: a 5-byte header (content type, \
+                 legacy record version, length) before it on the wire, not part of the \
+                 message or the transcript hash. A first ClientHello often says TLSv1.0 \
+                 here for old middleboxes.",
+                "RFC 5246 §6.2.1",
+            );
+        }
         o.push(
             0,
             "msg_type",
             (0, 1),
             format!("{} ({t})", names::handshake_type_name(t)),
             "Which handshake message follows.",
-            "RFC 8446 §4",
+            rfc,
         );
         let avail = raw.len().saturating_sub(4);
         o.push(
@@ -104,7 +125,7 @@ pub(crate) fn walk_message(raw: &[u8], ctx: Ctx, o: &mut Out) -> Body {
                 format!("{len} bytes ({avail} present)")
             },
             "Length of the message body; a message may span several records.",
-            "RFC 8446 §4",
+            rfc,
         );
     }
     walk_body(t, &mut Cur::new(raw, 4, 4 + len), o, ctx)
@@ -178,7 +199,10 @@ pub(super) const RANDOM_SH: &str = "32 bytes of fresh randomness; both randoms f
     defeat replay. A TLS 1.3 server that picks TLS 1.2 or below ends it with DOWNGRD (a \
     downgrade sentinel the client checks).";
 pub(super) const RANDOM_HRR: &str = "Not random: the fixed value SHA-256(\"HelloRetryRequest\") marks this \
-    ServerHello as a HelloRetryRequest.";
+    ServerHello as a HelloRetryRequest. The transcript is then rewritten: the first \
+    ClientHello is replaced by a synthetic message_hash message (type 254, length = hash \
+    length, body = Hash(ClientHello1)), so the server can stay stateless and put that hash \
+    in a cookie (RFC 8446 §4.4.1).";
 
 pub(super) fn client_hello(c: &mut Cur<'_>, o: &mut Out, ctx: Ctx) -> Option<ClientHello> {
     let legacy_version = o.read(
@@ -350,6 +374,33 @@ pub(super) fn suite_doc(v: u16) -> (&'static str, &'static str) {
 
 /// ServerHello or HelloRetryRequest (same layout, told apart by the random).
 pub(super) fn server_hello(c: &mut Cur<'_>, o: &mut Out) -> Option<Body> {
+    let first = o.f.len();
+    let body = server_hello_fields(c, o)?;
+    // The fields were read before supported_versions said which version this is: a
+    // TLS ≤ 1.2 ServerHello cites its own RFC, not RFC 8446.
+    let own = match &body {
+        Body::ServerHello(sh) => match sh.version.0 {
+            0x0301 => Some("RFC 2246 §7.4.1.3"),
+            0x0302 => Some("RFC 4346 §7.4.1.3"),
+            0x0303 => Some("RFC 5246 §7.4.1.3"),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(rfc) = own {
+        // From the message header (msg_type, length) on.
+        for f in o.f.iter_mut().skip(first.saturating_sub(2)) {
+            if f.rfc == "RFC 8446 §4.1.3" {
+                f.rfc = rfc;
+            } else if f.rfc == "RFC 8446 §4" {
+                f.rfc = rfc.strip_suffix(".1.3").unwrap_or(rfc);
+            }
+        }
+    }
+    Some(body)
+}
+
+fn server_hello_fields(c: &mut Cur<'_>, o: &mut Out) -> Option<Body> {
     let hrr = c.bytes().get(2..34) == Some(&HRR_RANDOM[..]);
     let rfc = if hrr {
         "RFC 8446 §4.1.4"

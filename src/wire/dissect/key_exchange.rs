@@ -70,6 +70,7 @@ fn ske(
     kx: Option<Kx>,
     shape: KxShape,
 ) -> ServerKeyExchange {
+    let body_start = c.pos;
     let mut s = ServerKeyExchange {
         kex: kx.map_or(shape.label(), kex_label),
         length: Some(c.rem()),
@@ -103,6 +104,7 @@ fn ske(
             .push(format!("{} parameters truncated", shape.label()));
         return s;
     }
+    s.params_end = c.pos.saturating_sub(body_start);
     // Anonymous and PSK suites are unsigned; everything else carries a signature.
     let signed = kx.is_none_or(Kx::is_signed) && !c.is_empty();
     if signed {

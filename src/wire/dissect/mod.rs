@@ -37,6 +37,7 @@ mod record;
 #[cfg(test)]
 pub(crate) mod tests;
 mod values;
+mod x509;
 
 use certificate::*;
 pub(crate) use cursor::{Ctx, Cur, Out, u24_at};
@@ -117,10 +118,12 @@ pub fn dissect_handshake(
     raw: &[u8],
     version_hint: Option<u16>,
 ) -> Dissected {
+    // record_version 0: the message came out of a decrypted record, whose header
+    // the ladder shows as its own item.
     let ctx = Ctx {
         version: version_hint,
         suite: None,
-        record_version: 0x0303,
+        record_version: 0,
     };
     if raw.len() > 4 + MAX_HANDSHAKE {
         let t = raw.first().copied().unwrap_or(0);

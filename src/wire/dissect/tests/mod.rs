@@ -205,7 +205,14 @@ fn tls12_server_key_exchange_and_flight() {
     );
     let cke = item(&ds, "ClientKeyExchange");
     assert_eq!(field(cke, "ecdh_Yc").value, "32 bytes");
-    assert!(item(&ds, "ServerHelloDone").fields.len() == 2);
+    // The carrying record's header, then msg_type and length.
+    let shd = item(&ds, "ServerHelloDone");
+    assert_eq!(shd.fields.len(), 3);
+    assert_eq!(
+        (shd.fields[0].name.as_str(), shd.fields[0].len),
+        ("record", 0)
+    );
+    assert!(shd.fields[0].value.starts_with("handshake (22), TLSv1.2"));
     let nst = item(&ds, "NewSessionTicket");
     assert_eq!(field(nst, "ticket_lifetime_hint").rfc, "RFC 5077 §3.3");
     // Client Finished is encrypted after the client's CCS.
@@ -228,6 +235,19 @@ fn tls11_signature_has_no_algorithm() {
     let sig = field(ske, "signature");
     assert!(sig.value.contains("MD5+SHA-1"), "{}", sig.value);
     assert_eq!(sig.rfc, "RFC 4346 §7.4.3");
+    // A TLS 1.1 handshake cites RFC 4346, not RFC 8446.
+    assert_eq!(field(ske, "msg_type").rfc, "RFC 4346 §7.4");
+    let sh = item(&ds, "ServerHello");
+    assert_eq!(field(sh, "cipher_suite").rfc, "RFC 4346 §7.4.1.3");
+    assert_eq!(field(sh, "random").rfc, "RFC 4346 §7.4.1.3");
+    assert_eq!(field(sh, "msg_type").rfc, "RFC 4346 §7.4");
+    assert!(
+        sh.fields
+            .iter()
+            .all(|f| !f.rfc.starts_with("RFC 8446 §4.1")),
+        "{:?}",
+        sh.fields
+    );
 }
 
 #[test]
@@ -271,5 +291,36 @@ fn standalone_server_key_exchange_guesses_shape() {
         field(&d, want);
         field(&d, "signature_algorithm");
         assert!(d.fields.iter().all(|x| x.name != "unparsed"));
+    }
+}
+
+#[test]
+fn certificate_fields_broken_down() {
+    let ds = dissect(&chunks(TLS12));
+    let cert = item(&ds, "Certificate");
+    let names: Vec<&str> = cert.fields.iter().map(|f| f.name.as_str()).collect();
+    for n in [
+        "tbsCertificate",
+        "version",
+        "serialNumber",
+        "issuer",
+        "validity",
+        "subject",
+        "subjectPublicKeyInfo",
+        "signatureAlgorithm",
+        "signatureValue",
+    ] {
+        assert!(names.contains(&n), "{n} in {names:?}");
+    }
+    assert_eq!(field(cert, "version").value, "v3");
+    assert!(
+        field(cert, "validity").value.contains(" – "),
+        "{}",
+        field(cert, "validity").value
+    );
+    assert!(field(cert, "subject").value.starts_with("CN="));
+    // Every field lies inside the message.
+    for f in &cert.fields {
+        assert!(f.start + f.len <= cert.raw.len(), "{f:?}");
     }
 }
