@@ -20,7 +20,12 @@ pub(super) fn rules(cx: &Ctx, out: &mut Vec<Finding>) {
     } = cx;
     let (b,) = (*b,);
     // --- no shared cipher ------------------------------------------------------------
-    if e.alert.as_deref() == Some("handshake_failure") && e.stage == Stage::ServerHello {
+    // The server's refusal: our own stack's handshake_failure (e.g. "unsafe legacy
+    // renegotiation") is about something else.
+    if e.alert.as_deref() == Some("handshake_failure")
+        && e.alert_from == Some("server")
+        && e.stage == Stage::ServerHello
+    {
         let mut f = Finding::new(
             "no-shared-cipher",
             Severity::Error,

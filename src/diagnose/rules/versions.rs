@@ -22,7 +22,10 @@ pub(super) fn rules(cx: &Ctx, out: &mut Vec<Finding>) {
     } = cx;
     let (b, lo, sh_version) = (*b, *lo, *sh_version);
     // --- the server speaks only old versions -------------------------------------
+    // Only before any ServerHello: a server that chose a version and then hung up is
+    // not refusing our versions.
     let refused_early = e.stage == Stage::ServerHello
+        && r.server_hello.is_none()
         && (matches!(e.kind, ErrorKind::Reset | ErrorKind::Eof)
             || e.alert.as_deref() == Some("protocol_version"));
     let chose_old = sh_version.is_some_and(|v| v < TlsVersion::V1_2);
@@ -87,7 +90,10 @@ pub(super) fn rules(cx: &Ctx, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
-    if matches!(e.kind, ErrorKind::Reset | ErrorKind::Eof) && e.stage == Stage::ServerHello {
+    if matches!(e.kind, ErrorKind::Reset | ErrorKind::Eof)
+        && e.stage == Stage::ServerHello
+        && r.server_hello.is_none()
+    {
         let mut f = Finding::new(
             "reset-after-hello",
             Severity::Error,
