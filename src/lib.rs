@@ -17,11 +17,11 @@
 
 // Layers, lowest first (rustfmt keeps the declarations alphabetical; tests/layers.rs
 // checks that every import points down):
-//   text, files, iana → wire → profile, fingerprint → cancel, net, ossl, tap, certinfo,
-//   materials, export (pure code generation, so the client backends run what it
-//   prints) → backend (with backend/clients), decrypt → report → probe, scan →
-//   diagnose → explain, diff → lab →
-//   resolve → the front ends, cli and tui (which never import each other).
+//   text, files, iana, cancel → wire → profile, fingerprint → net, ossl, tap, certinfo,
+//   materials, pcap, export (pure code generation, so the client backends run what it
+//   prints) → backend (with backend/clients), decrypt → report → probe, scan, keylog →
+//   diagnose → explain, diff, import → lab → resolve → the front ends, cli and tui
+//   (which never import each other).
 pub mod backend;
 pub mod cancel;
 pub mod certinfo;
@@ -33,10 +33,13 @@ pub mod export;
 pub mod files;
 pub mod fingerprint;
 pub mod iana;
+pub mod import;
+pub mod keylog;
 pub mod lab;
 pub mod materials;
 pub mod net;
 pub mod ossl;
+pub mod pcap;
 pub mod probe;
 pub mod profile;
 pub mod report;

@@ -1,11 +1,10 @@
 //! Picks the front end: a subcommand runs in `cli`, no subcommand opens the TUI.
 //! Both read the profile through the engine (`resolve::Sources`), never each other.
 
-use clap::Parser;
 use tlslens::cli::{self, Cli};
 
 fn main() -> std::process::ExitCode {
-    let args = Cli::parse();
+    let args: Cli = cli::parse();
     cli::exit(match &args.command {
         Some(command) => cli::run(command),
         None => tlslens::tui::run(

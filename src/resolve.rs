@@ -42,10 +42,21 @@ pub struct Resolved {
 impl Sources {
     /// The saved profile, or the defaults.
     fn base(&self) -> Result<Profile, UsageError> {
-        let Some(path) = &self.file else {
+        let Some(path) = self.profile_path()? else {
             return Ok(Profile::default());
         };
-        let bytes = crate::materials::read(path, "profile")?;
+        if !path.exists()
+            && let Some(name) = self.file.as_deref().and_then(|f| f.to_str())
+            && crate::profile::library::is_name(name)
+        {
+            return Err(UsageError::Other(format!(
+                "profile: no profile '{name}' in {} (tlslens profiles lists them)",
+                path.parent()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default()
+            )));
+        }
+        let bytes = crate::materials::read(&path, "profile")?;
         let text = String::from_utf8(bytes).map_err(|_| InputError::File {
             path: path.clone(),
             problem: "the profile is not UTF-8 text".into(),
@@ -54,6 +65,22 @@ impl Sources {
             path: path.clone(),
             problem: format!("bad profile: {e}"),
         })?)
+    }
+
+    /// The file `--profile` names: a path, or for a bare name (no `/`, no `.toml`) the
+    /// library's `NAME.toml`.
+    pub fn profile_path(&self) -> Result<Option<PathBuf>, UsageError> {
+        let Some(file) = &self.file else {
+            return Ok(None);
+        };
+        match file.to_str() {
+            Some(name) if crate::profile::library::is_name(name) => {
+                crate::profile::library::path_of(name)
+                    .map(Some)
+                    .map_err(|e| UsageError::Other(format!("profile: {e}")))
+            }
+            _ => Ok(Some(file.clone())),
+        }
     }
 
     /// Build the profile: the saved profile (if any), then the target (`lab:NAME` asks
@@ -65,7 +92,7 @@ impl Sources {
         lab: impl FnOnce(&str) -> Result<Profile, UsageError>,
     ) -> Result<(Profile, Option<String>), UsageError> {
         let mut p = self.base()?;
-        let before = (!p.host.is_empty()).then(|| format!("{}:{}", p.host, p.port));
+        let before = (!p.host.is_empty()).then(|| crate::profile::host_port(&p.host, p.port));
         if let Some(t) = target {
             if let Some(name) = t.strip_prefix("lab:") {
                 let lp = lab(name)?;
@@ -73,6 +100,7 @@ impl Sources {
                 p.port = lp.port;
                 p.sni = lp.sni;
                 p.handshake_timeout = lp.handshake_timeout;
+                p.starttls = lp.starttls;
                 let cacert_flag = self.flags.iter().any(|(f, _)| *f == Field::Cacert);
                 if !cacert_flag && p.cacert.is_none() {
                     p.trust = Trust::File;
@@ -83,7 +111,7 @@ impl Sources {
             }
         }
         let notice = match (target, before) {
-            (Some(t), Some(b)) if b != format!("{}:{}", p.host, p.port) => Some(format!(
+            (Some(t), Some(b)) if b != crate::profile::host_port(&p.host, p.port) => Some(format!(
                 "tlslens: note: target {t} replaces the profile's {b}"
             )),
             _ => None,

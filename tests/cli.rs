@@ -325,6 +325,103 @@ fn saved_profile_without_a_target_uses_its_host_and_port() {
     input_error(&["export", "--as", "curl"], "host");
 }
 
+fn run_env(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tlslens"));
+    c.args(args).env_remove("SSLKEYLOGFILE");
+    c.envs(env.iter().copied());
+    c.output().expect("binary runs")
+}
+
+#[test]
+fn the_key_log_is_private_and_announced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("keys.log");
+    let out = run_env(
+        &["probe", "lab:modern", "--keylog", log.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("WEAKENED: session secrets are written to"),
+        "{text}"
+    );
+    assert!(
+        text.contains("native-tls cannot hand over its secrets"),
+        "{text}"
+    );
+    let mode = std::fs::metadata(&log).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let keys = std::fs::read_to_string(&log).unwrap();
+    // TLS 1.3: five secrets per connection, openssl and rustls.
+    assert_eq!(
+        keys.matches("CLIENT_TRAFFIC_SECRET_0 ").count(),
+        2,
+        "{keys}"
+    );
+    assert!(keys.lines().all(|l| l.split(' ').count() == 3), "{keys}");
+
+    // SSLKEYLOGFILE, appended to; JSON names it.
+    let out = run_env(
+        &[
+            "probe",
+            "lab:tls12",
+            "--backend",
+            "openssl,native-tls",
+            "--json",
+        ],
+        &[("SSLKEYLOGFILE", log.as_os_str())],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["keylog"]["source"], "SSLKEYLOGFILE");
+    assert_eq!(v["keylog"]["lines"], 1, "TLS 1.2: one CLIENT_RANDOM line");
+    assert_eq!(v["keylog"]["cannot"], serde_json::json!(["native-tls"]));
+    assert!(
+        v["weakened"].as_array().unwrap().iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("session secrets are written to")),
+        "{v}"
+    );
+    let keys = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        keys.lines().last().unwrap().starts_with("CLIENT_RANDOM "),
+        "{keys}"
+    );
+}
+
+#[test]
+fn an_unwritable_key_log_is_an_input_error_naming_the_file() {
+    input_error(
+        &[
+            "probe",
+            "lab:modern",
+            "--backend",
+            "rustls",
+            "--keylog",
+            "/dev/full",
+        ],
+        "/dev/full",
+    );
+    input_error(
+        &[
+            "probe",
+            "lab:modern",
+            "--backend",
+            "rustls",
+            "--keylog",
+            "/nonexistent/dir/k.log",
+        ],
+        "cannot write the key log",
+    );
+}
+
 /// What a peer sends is shown escaped in the text output: the escape sequence and the
 /// bidi override are visible as text, and no control byte reaches the terminal.
 #[test]

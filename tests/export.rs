@@ -3,6 +3,8 @@
 //! servers and must negotiate what tlslens' own OpenSSL backend negotiated (or fail
 //! where it fails). A tool that is not installed is skipped with a message.
 
+mod tools;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -12,6 +14,7 @@ use tlslens::export::{Lang, export};
 use tlslens::lab::Lab;
 use tlslens::profile::{Profile, TlsVersion};
 use tlslens::report::BackendReport;
+use tools::have;
 
 fn lab() -> &'static Lab {
     static LAB: OnceLock<Lab> = OnceLock::new();
@@ -22,23 +25,6 @@ fn openssl_probe(p: &Profile) -> BackendReport {
     let prep = tlslens::probe::prepare(p.clone()).expect("profile is valid");
     let mut r = tlslens::probe::run(&prep, &[BackendId::Openssl]);
     r.results.remove(0)
-}
-
-fn have(tool: &str, arg: &str) -> bool {
-    let found = Command::new(tool)
-        .arg(arg)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    // Under CI every tool the tests use is installed by .ci/setup: a missing one is a
-    // broken setup, not a reason to pass.
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "`{tool}` is missing under CI: .ci/setup must install it"
-    );
-    if !found {
-        println!("SKIPPED: `{tool}` is not installed");
-    }
-    found
 }
 
 fn write_temp(name: &str, text: &str) -> PathBuf {
@@ -221,4 +207,60 @@ fn client_certificate_is_presented() {
     p.key = Some(lab().client_key());
     let r = openssl_probe(&p);
     reproduces(&p, &r);
+}
+
+/// s_client speaks every STARTTLS protocol of the lab with `-starttls`, and goes
+/// through the lab's HTTP proxy with `-proxy` (credentials included).
+#[test]
+fn s_client_reproduces_starttls_and_the_http_proxy() {
+    for proto in tlslens::profile::Starttls::ALL {
+        let p = lab().profile(proto.name()).unwrap();
+        let r = openssl_probe(&p);
+        let Some((out, code)) = run_shell(&p, Lang::SClient) else {
+            return;
+        };
+        assert!(code.contains(&format!("-starttls '{proto}'")), "{code}");
+        assert!(out.status.success(), "{proto}: {}\n{code}", show(&out));
+        let text = String::from_utf8_lossy(&out.stderr);
+        let version = r.version.clone().unwrap();
+        assert!(
+            text.contains(&format!("Protocol version: {version}")),
+            "{proto}: {text}"
+        );
+    }
+    let mut p = lab().profile("tls12").unwrap();
+    p.proxy = lab().proxy_url("http-proxy-auth");
+    let Some((out, code)) = run_shell(&p, Lang::SClient) else {
+        return;
+    };
+    assert!(code.contains("-proxy_user 'lab'"), "{code}");
+    assert!(out.status.success(), "{}\n{code}", show(&out));
+}
+
+/// curl goes through the lab's SOCKS5 and HTTP proxies; Python says it cannot.
+#[test]
+fn curl_carries_the_proxy_and_python_says_it_cannot() {
+    for name in ["socks5-proxy-auth", "http-proxy"] {
+        let mut p = lab().profile("tls12").unwrap();
+        p.proxy = lab().proxy_url(name);
+        let python = export(&p, Lang::Python);
+        assert!(python.contains("NOT EXPRESSIBLE: proxy "), "{python}");
+        assert!(
+            !python.contains("tlslens@"),
+            "the password stays out: {python}"
+        );
+        let Some((out, code)) = run_shell(&p, Lang::Curl) else {
+            return;
+        };
+        assert!(code.contains("--proxy"), "{code}");
+        assert!(out.status.success(), "{name}: {}\n{code}", show(&out));
+    }
+    let p = lab().profile("smtp").unwrap();
+    let curl = export(&p, Lang::Curl);
+    assert!(
+        curl.contains("--ssl-reqd") && curl.contains("'smtp://"),
+        "{curl}"
+    );
+    let rust = export(&p, Lang::RustRustls);
+    assert!(rust.contains("NOT EXPRESSIBLE: STARTTLS smtp"), "{rust}");
 }

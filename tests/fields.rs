@@ -29,6 +29,8 @@ fn sample(f: Field) -> &'static str {
         Field::Cert => "/tmp/client.pem",
         Field::Key => "/tmp/client.key",
         Field::Alpn => "h2,http/1.1",
+        Field::Starttls => "smtp",
+        Field::Proxy => "socks5h://127.0.0.1:1080",
         Field::ConnectTimeout => "2.5",
         Field::HandshakeTimeout => "7",
         Field::Backends => "openssl,rustls",

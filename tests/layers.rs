@@ -3,25 +3,25 @@
 //! the engine never imports a front end.
 
 const LAYERS: &[&[&str]] = &[
-    &["text", "files", "iana"],
+    &["text", "files", "iana", "cancel"],
     &["wire"],
     &["profile", "fingerprint"],
     // export is a pure function of the profile; it sits below backend so that the
     // client backends (backend/clients) run exactly the code it prints.
     &[
-        "cancel",
         "net",
         "ossl",
         "tap",
         "certinfo",
         "materials",
         "export",
+        "pcap",
     ],
     &["backend", "decrypt"],
     &["report"],
-    &["probe", "scan"],
+    &["probe", "scan", "keylog"],
     &["diagnose"],
-    &["explain", "diff"],
+    &["explain", "diff", "import"],
     &["lab"],
     &["resolve"],
     &["cli", "tui"],

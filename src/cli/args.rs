@@ -55,16 +55,23 @@ impl Args for ProfileArgs {
         cmd.arg(
             Arg::new("profile")
                 .long("profile")
-                .value_name("FILE")
+                .value_name("FILE|NAME")
                 .value_parser(clap::value_parser!(PathBuf))
-                .help("Load a saved profile (TOML); flags override it"),
+                .help(
+                    "Load a saved profile: a TOML file, or a NAME from the library \
+                     ($XDG_CONFIG_HOME/tlslens/profiles, see tlslens profiles); flags override it",
+                ),
         )
         .arg(
             Arg::new("keylog")
                 .long("keylog")
                 .value_name("FILE")
                 .value_parser(clap::value_parser!(PathBuf))
-                .help("Append NSS key-log lines (for Wireshark) to FILE"),
+                .help(
+                    "Append the session secrets in NSS key-log format (for Wireshark) to FILE, \
+                     created 0600 [env: SSLKEYLOGFILE]; openssl and rustls hand them over, \
+                     native-tls cannot",
+                ),
         )
     }
 

@@ -7,6 +7,7 @@ mod args;
 mod scan;
 mod scan_text;
 mod text;
+mod tools;
 
 pub use crate::resolve::UsageError;
 pub use args::ProfileArgs;
@@ -20,11 +21,26 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Shown at the end of `--help`.
+const EXAMPLES: &str = "\
+Examples:
+  tlslens                                        the TUI on the built-in lab (no network)
+  tlslens probe lab:legacy --explain             why three TLS stacks fail, and the smallest fix
+  tlslens probe example.com --backend openssl -v one stack, with the decoded handshake
+  tlslens probe mail.example.com:587 --starttls smtp
+  tlslens probe example.com --proxy socks5h://127.0.0.1:1080
+  tlslens probe example.com --keylog keys.log    session secrets for Wireshark (file 0600)
+  tlslens export lab:legacy --seclevel 0 --min-tls 1.0 --as python
+  tlslens import --save api curl -k --tlsv1.2 https://example.com/
+  tlslens probe --profile api                    a profile saved in the library
+  tlslens completions bash > ~/.local/share/bash-completion/completions/tlslens";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "tlslens",
     version,
     about = "Look inside TLS handshakes: one profile, three real TLS stacks, side by side",
+    after_help = EXAMPLES,
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -42,6 +58,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// One handshake per backend; text, or --json.
+    #[command(after_help = EXAMPLES)]
     Probe(Box<ProbeArgs>),
     /// Start the built-in practice servers on 127.0.0.1 and print their addresses.
     Lab(LabArgs),
@@ -49,6 +66,35 @@ pub enum Command {
     Export(Box<ExportArgs>),
     /// What the server accepts: versions, suites in its order, groups, the usual checks.
     Scan(Box<scan::ScanArgs>),
+    /// Make a profile from a pasted curl or openssl s_client command line, or a Python
+    /// ssl snippet (the inverse of export).
+    Import(tools::ImportArgs),
+    /// List the named profiles (--profile NAME) in $XDG_CONFIG_HOME/tlslens/profiles.
+    Profiles(tools::ProfilesArgs),
+    /// Print a shell completion script.
+    Completions(tools::CompletionsArgs),
+    /// Print the manual page (roff): tlslens man | man -l -
+    Man,
+}
+
+/// The versions of tlslens and of the TLS libraries it links.
+pub fn versions() -> String {
+    format!(
+        "{}\n{} (openssl crate {})\nrustls: {} (aws-lc-rs provider)\nnative-tls: {} (on the same OpenSSL)",
+        env!("CARGO_PKG_VERSION"),
+        crate::backend::openssl::library_version(),
+        env!("TLSLENS_OPENSSL_CRATE_VERSION"),
+        env!("TLSLENS_RUSTLS_VERSION"),
+        env!("TLSLENS_NATIVE_TLS_VERSION"),
+    )
+}
+
+/// Parse the command line; `--version` names the linked libraries.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let long: &'static str = Box::leak(versions().into_boxed_str());
+    let matches = Cli::command().long_version(long).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 #[derive(Args, Debug)]
@@ -85,6 +131,10 @@ pub struct ProbeArgs {
     /// retries against the same target) and map the OpenSSL security levels.
     #[arg(long)]
     pub explain: bool,
+    /// Write what was recorded as a capture file (pcap, 0600) for Wireshark or tshark:
+    /// one TCP stream per backend, no root needed; decrypt it with --keylog.
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Option<PathBuf>,
     /// Connect a second time, offering the session (TLS 1.2 session ID or ticket) or
     /// the TLS 1.3 ticket the first connection received; the abbreviated handshake is
     /// reported as `resumed`.
@@ -102,21 +152,17 @@ pub struct LabArgs {
     pub duration: Option<u64>,
 }
 
-fn write_keylog(path: &PathBuf, report: &crate::report::Report) -> Result<(), UsageError> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| InputError::File {
-            path: path.clone(),
-            problem: format!("cannot write key log: {e}"),
-        })?;
-    for r in &report.results {
-        let again = r.resumed.iter().flat_map(|x| x.keylog.iter());
-        for line in r.keylog.iter().chain(again) {
-            let _ = writeln!(f, "{line}");
-        }
-    }
+/// Append the key log; a failure is the user's input error naming the file (exit 2).
+fn write_keylog(
+    t: &crate::keylog::Target,
+    report: &mut crate::report::Report,
+) -> Result<(), UsageError> {
+    let written = crate::keylog::write(t, report).map_err(|e| InputError::File {
+        path: t.path.clone(),
+        problem: format!("cannot write the key log ({}): {e}", t.source),
+    })?;
+    report.weakened.push(crate::keylog::warning(t));
+    report.keylog = Some(written);
     Ok(())
 }
 
@@ -125,6 +171,10 @@ fn resolve(target: Option<&str>, opts: &ProfileArgs) -> Result<Resolved, UsageEr
     let resolved = opts.sources.resolve_with_lab(target)?;
     if let Some(n) = &resolved.notice {
         eprintln!("{n}");
+    }
+    if let Some(used) = opts.sources.file.as_deref().and_then(|f| f.to_str()) {
+        // Best effort: a read-only home must not stop a probe.
+        let _ = crate::profile::library::remember(used);
     }
     if resolved.profile.host.is_empty() {
         return Err(FieldError::new(
@@ -153,8 +203,28 @@ pub fn probe(args: &ProbeArgs) -> Result<ExitCode, UsageError> {
     } else {
         crate::explain::explain_default(&prep, &mut report, false);
     }
-    if let Some(path) = &args.opts.keylog {
-        write_keylog(path, &report)?;
+    let keylog = crate::keylog::target(
+        args.opts.keylog.as_deref(),
+        std::env::var_os("SSLKEYLOGFILE"),
+    );
+    if let Some(t) = &keylog {
+        write_keylog(t, &mut report)?;
+    }
+    if let Some(path) = &args.pcap {
+        let conns: Vec<crate::pcap::Conn> = report
+            .results
+            .iter()
+            .map(|r| crate::pcap::Conn {
+                chunks: &r.wire,
+                server: r.address.as_deref().and_then(|a| a.parse().ok()),
+            })
+            .collect();
+        crate::files::write_atomic_private(path, &crate::pcap::capture(&conns)).map_err(|e| {
+            InputError::File {
+                path: path.clone(),
+                problem: format!("cannot write the capture: {e}"),
+            }
+        })?;
     }
     let out = if args.json {
         serde_json::to_string_pretty(&report).map_err(|e| UsageError::Other(e.to_string()))? + "\n"
@@ -207,7 +277,10 @@ pub fn export(args: &ExportArgs) -> Result<ExitCode, UsageError> {
 /// `tlslens lab`: start the servers, print them, wait.
 pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
     if args.list {
-        for s in crate::lab::catalogue() {
+        for s in crate::lab::catalogue()
+            .into_iter()
+            .chain(crate::lab::reach_catalogue())
+        {
             println!(
                 "{:<12} {}\n{:<12} teaches: {}",
                 s.name, s.summary, "", s.teaches
@@ -235,6 +308,13 @@ pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
         );
         println!("{:<35} {}", "", s.spec.teaches);
     }
+    println!("\nreached another way (tlslens probe lab:smtp, --proxy URL):");
+    for s in &lab.reach {
+        let shown = lab
+            .proxy_url(s.spec.name)
+            .unwrap_or_else(|| s.addr.to_string());
+        println!("{:<22} {:<12} {}", shown, s.spec.name, s.spec.summary);
+    }
     println!(
         "\ntry: tlslens probe {} --cacert {} --sni localhost",
         lab.servers[2].addr,
@@ -257,6 +337,10 @@ pub fn run(command: &Command) -> Result<ExitCode, UsageError> {
         Command::Lab(a) => lab(a),
         Command::Export(a) => export(a),
         Command::Scan(a) => scan::scan(a),
+        Command::Import(a) => tools::import(a),
+        Command::Profiles(a) => tools::profiles(a),
+        Command::Completions(a) => tools::completions(a),
+        Command::Man => tools::man(),
     }
 }
 

@@ -10,14 +10,27 @@ pub fn render(r: &Report, verbose: bool, explain: bool) -> String {
     let t = &r.target;
     let _ = writeln!(
         o,
-        "tlslens probe {}:{}  sni {}  verify name {}",
-        t.host,
-        t.port,
+        "tlslens probe {}  sni {}  verify name {}",
+        crate::profile::host_port(&t.host, t.port),
         t.sni.as_deref().unwrap_or("(none)"),
         t.verify_name
     );
     for w in &r.weakened {
         let _ = writeln!(o, "WEAKENED: {w}");
+    }
+    if let Some(k) = &r.keylog {
+        let cannot: Vec<&str> = k.cannot.iter().map(|b| b.name()).collect();
+        let _ = writeln!(
+            o,
+            "KEY LOG: {} NSS line(s) appended to {}{}",
+            k.lines,
+            k.file,
+            if cannot.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} cannot hand over its secrets)", cannot.join(", "))
+            }
+        );
     }
     let _ = writeln!(o);
     for b in &r.results {
@@ -147,6 +160,21 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
     }
     if let Some(f) = &b.fingerprint {
         let _ = writeln!(o, "{IND}hello   ja4 {}  ja3 {}", f.ja4, f.ja3_hash);
+    }
+    if let Some(p) = &b.proxy {
+        let _ = writeln!(o, "{IND}proxy   {p}");
+    }
+    if !verbose
+        && b.error.as_ref().is_some_and(|e| {
+            matches!(
+                e.stage,
+                crate::report::Stage::Proxy | crate::report::Stage::Starttls
+            )
+        })
+    {
+        for line in b.transcript_lines().iter().take(b.dialogue.len()) {
+            let _ = writeln!(o, "{IND}  {line}");
+        }
     }
     for (i, c) in b.certificates.iter().enumerate() {
         let flags = [

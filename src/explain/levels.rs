@@ -6,11 +6,12 @@ use crate::backend::BackendId;
 use crate::cancel::Cancel;
 use crate::diagnose::levels::LevelResult;
 use crate::probe::{Prepared, probe_one};
-use crate::report::{ErrorKind, Report};
+use crate::report::{ErrorKind, Report, Stage};
 
 /// Whether the level can matter: not when the server never answered in TLS (nothing
-/// listens, no TCP answer, silence, or another protocol) — the level only changes what
-/// we offer and accept once a TLS conversation has begun.
+/// listens, no TCP answer, silence, another protocol, a proxy or a STARTTLS upgrade that
+/// failed) — the level only changes what we offer and accept once a TLS conversation
+/// has begun.
 pub fn can_matter(report: &Report) -> bool {
     report.results.iter().any(|r| {
         let Some(e) = &r.error else {
@@ -25,6 +26,7 @@ pub fn can_matter(report: &Report) -> bool {
             e.kind,
             ErrorKind::Dns | ErrorKind::Refused | ErrorKind::ConnectTimeout
         ) || silent
+            || matches!(e.stage, Stage::Proxy | Stage::Starttls)
             || r.transcript.server_spoke_non_tls())
     })
 }

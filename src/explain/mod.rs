@@ -74,6 +74,7 @@ pub fn explain_attempt_knowing(
         results: reports,
         levels: None,
         tool: ToolInfo::current(),
+        keylog: None,
     };
     explain_with_levels_knowing(prep, &mut report, any_failed, cancel, scan);
     Explained {

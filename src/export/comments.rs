@@ -78,6 +78,17 @@ pub(super) fn check_words(p: &Profile) -> String {
 
 /// The header every snippet starts with, one comment line each.
 pub(super) fn header(p: &Profile, what: &str) -> Vec<String> {
+    header_reaching(p, what, &[], false)
+}
+
+/// The header, saying NOT EXPRESSIBLE for a proxy whose kind is not in `proxies` and for
+/// a STARTTLS upgrade unless `starttls` (the target speaks the profile's protocol).
+pub(super) fn header_reaching(
+    p: &Profile,
+    what: &str,
+    proxies: &[crate::profile::ProxyKind],
+    starttls: bool,
+) -> Vec<String> {
     let sni = match p.sni_name() {
         Some(n) => format!("'{}'", shown(n)),
         None => "none".into(),
@@ -95,6 +106,22 @@ pub(super) fn header(p: &Profile, what: &str) -> Vec<String> {
     let w = p.weakenings();
     if !w.is_empty() {
         v.push(format!("Profile weakenings: {}.", shown(&w.join("; "))));
+    }
+    if let Some(proto) = p.starttls
+        && !starttls
+    {
+        v.push(format!(
+            "NOT EXPRESSIBLE: STARTTLS {proto}: this code starts TLS on the first byte; the server \
+             expects the {proto} upgrade dialogue first."
+        ));
+    }
+    if let Ok(Some(u)) = crate::profile::proxy_setting(p.proxy.as_deref())
+        && !proxies.contains(&u.kind)
+    {
+        v.push(format!(
+            "NOT EXPRESSIBLE: proxy {}: this code connects directly.",
+            shown(&u.redacted())
+        ));
     }
     v
 }

@@ -3,7 +3,7 @@
 use super::comments::*;
 use super::quote::*;
 use super::shell::Cmd;
-use crate::profile::{Profile, Trust, VerifyMode};
+use crate::profile::{Profile, ProxyKind, Starttls, Trust, VerifyMode, proxy_setting};
 
 /// curl's `--cert` value: `:` separates a pass phrase and `\` escapes, so both are
 /// escaped in the file name.
@@ -11,9 +11,26 @@ pub(super) fn curl_cert_value(path: &str) -> String {
     path.replace('\\', "\\\\").replace(':', "\\:")
 }
 
+/// The URL scheme that makes curl speak the profile's STARTTLS protocol (with
+/// `--ssl-reqd`); None for plain TLS and for protocols curl cannot upgrade.
+fn curl_scheme(p: &Profile) -> Option<&'static str> {
+    match p.starttls? {
+        Starttls::Smtp => Some("smtp"),
+        Starttls::Imap => Some("imap"),
+        Starttls::Pop3 => Some("pop3"),
+        Starttls::Ftp => Some("ftp"),
+        _ => None,
+    }
+}
+
 pub(super) fn curl(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     let hdr = {
-        let mut h = header(p, "curl (built with OpenSSL)");
+        let mut h = header_reaching(
+            p,
+            "curl (built with OpenSSL)",
+            &[ProxyKind::Http, ProxyKind::Socks5, ProxyKind::Socks5h],
+            curl_scheme(p).is_some(),
+        );
         h.push("Succeeds (exit 0) when the handshake works and the server answers GET /;".into());
         h.push("prints the HTTP version and status; -v prints \"SSL connection using <version> / <cipher>\" on stderr.".into());
         h
@@ -144,7 +161,24 @@ pub(super) fn curl(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     c.opt("--connect-timeout", &fmt_secs(conn));
     c.opt("--max-time", &fmt_secs(conn + p.handshake_timeout));
 
-    let url = format!("https://{}/", host_port(url_host, p.port));
+    if let Ok(Some(u)) = proxy_setting(p.proxy.as_deref()) {
+        if u.kind == ProxyKind::Http {
+            c.note("--proxytunnel: CONNECT through the HTTP proxy, as tlslens does.");
+            c.flag("--proxytunnel");
+        }
+        c.opt("--proxy", &u.full());
+    }
+    let scheme = match curl_scheme(p) {
+        Some(s) => {
+            c.note(format!(
+                "{s}:// with --ssl-reqd: curl speaks the {s} STARTTLS upgrade and fails if it is refused."
+            ));
+            c.flag("--ssl-reqd");
+            s
+        }
+        None => "https",
+    };
+    let url = format!("{scheme}://{}/", host_port(url_host, p.port));
     c.line(vec![sh_quote_always(&url)]);
     c.render(&hdr, "")
 }

@@ -14,14 +14,7 @@ pub(super) fn is_ip(s: &str) -> bool {
     s.parse::<IpAddr>().is_ok()
 }
 
-/// `host:port`, with brackets around an IPv6 address.
-pub(super) fn host_port(host: &str, port: u16) -> String {
-    if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    }
-}
+pub(super) use crate::profile::host_port;
 
 /// A value shown inside a comment: control characters escaped so it cannot end the
 /// comment line.

@@ -3,7 +3,7 @@
 use super::comments::*;
 use super::quote::*;
 use super::shell::Cmd;
-use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
+use crate::profile::{Profile, ProxyKind, TlsVersion, Trust, VerifyMode, proxy_setting};
 
 pub(super) fn s_client_version(v: TlsVersion) -> &'static str {
     match v {
@@ -16,7 +16,7 @@ pub(super) fn s_client_version(v: TlsVersion) -> &'static str {
 
 pub(super) fn s_client(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     let hdr = {
-        let mut h = header(p, "openssl s_client");
+        let mut h = header_reaching(p, "openssl s_client", &[ProxyKind::Http], true);
         h.push("-brief prints \"Protocol version: ...\" and \"Ciphersuite: ...\" (on stderr); exit 0 on success.".into());
         h
     };
@@ -30,6 +30,18 @@ pub(super) fn s_client(p: &Profile, via: Option<std::net::SocketAddr>) -> String
         c.note(format!("-connect: {r}."));
     }
     c.opt("-connect", &host_port(&host, port));
+    if let Ok(Some(u)) = proxy_setting(p.proxy.as_deref())
+        && u.kind == ProxyKind::Http
+    {
+        c.opt("-proxy", &host_port(&u.host, u.port));
+        if let Some((user, pass)) = &u.auth {
+            c.opt("-proxy_user", user);
+            c.opt("-proxy_pass", &format!("pass:{pass}"));
+        }
+    }
+    if let Some(proto) = p.starttls {
+        c.opt("-starttls", proto.name());
+    }
     match p.sni_name() {
         Some(n) => c.opt("-servername", n),
         None => c.flag("-noservername"),

@@ -6,7 +6,9 @@
 
 pub mod certs;
 pub mod hostile;
+pub mod proxy;
 mod servers;
+mod starttls;
 
 use crate::profile::{Profile, Sni, Trust};
 use certs::LabPki;
@@ -32,6 +34,16 @@ pub enum Peer {
     Silent,
     /// Reads the ClientHello and misbehaves (see [`hostile::Hostile`]).
     Hostile(hostile::Hostile),
+    /// Speaks a protocol's upgrade, then TLS as the OpenSSL acceptor (or refuses).
+    Starttls {
+        proto: crate::profile::Starttls,
+        refuse: bool,
+    },
+    /// A proxy (not a TLS server): HTTP CONNECT or SOCKS5, with or without credentials.
+    Proxy {
+        proto: proxy::ProxyProto,
+        auth: bool,
+    },
 }
 
 /// Which of the lab's certificates a server presents.
@@ -396,6 +408,84 @@ fn hostile_catalogue() -> Vec<ServerSpec> {
     ]
 }
 
+/// The servers that are reached another way — a STARTTLS upgrade or a proxy — after
+/// the TLS servers; `tlslens lab` lists them, `lab:NAME` probes the STARTTLS ones.
+pub fn reach_catalogue() -> Vec<ServerSpec> {
+    use crate::profile::Starttls;
+    use proxy::ProxyProto;
+    let mut out: Vec<ServerSpec> = Starttls::ALL
+        .into_iter()
+        .map(|proto| ServerSpec {
+            name: proto.name(),
+            summary: starttls_summary(proto),
+            teaches: "the protocol's own dialogue comes first (see the report's dialogue), then TLS",
+            peer: Peer::Starttls {
+                proto,
+                refuse: false,
+            },
+        })
+        .collect();
+    out.push(ServerSpec {
+        name: "smtp-refuse",
+        summary: "SMTP that does not offer STARTTLS and answers it with 454",
+        teaches: "a refused upgrade is a starttls-refused error quoting the server, not a TLS failure",
+        peer: Peer::Starttls {
+            proto: Starttls::Smtp,
+            refuse: true,
+        },
+    });
+    let proxy = |name, summary, proto, auth| ServerSpec {
+        name,
+        summary,
+        teaches: "--proxy URL: the proxy's own failures (407, 403, SOCKS replies) are told apart from TLS ones",
+        peer: Peer::Proxy { proto, auth },
+    };
+    out.extend([
+        proxy(
+            "http-proxy",
+            "HTTP CONNECT proxy (loopback targets only)",
+            ProxyProto::Http,
+            false,
+        ),
+        proxy(
+            "http-proxy-auth",
+            "HTTP CONNECT proxy, user lab password tlslens",
+            ProxyProto::Http,
+            true,
+        ),
+        proxy(
+            "socks5-proxy",
+            "SOCKS5 proxy (loopback targets only)",
+            ProxyProto::Socks5,
+            false,
+        ),
+        proxy(
+            "socks5-proxy-auth",
+            "SOCKS5 proxy, user lab password tlslens",
+            ProxyProto::Socks5,
+            true,
+        ),
+    ]);
+    out
+}
+
+fn starttls_summary(p: crate::profile::Starttls) -> &'static str {
+    use crate::profile::Starttls::*;
+    match p {
+        Smtp => "SMTP: EHLO, STARTTLS, 220, then TLS",
+        Imap => "IMAP: a1 STARTTLS, OK, then TLS",
+        Pop3 => "POP3: STLS, +OK, then TLS",
+        Ftp => "FTP: AUTH TLS, 234, then TLS",
+        Xmpp => "XMPP: stream features, <starttls/>, <proceed/>, then TLS",
+        Ldap => "LDAP: StartTLS extended operation, success, then TLS",
+        Postgres => "PostgreSQL: SSLRequest, S, then TLS",
+        Mysql => "MySQL: greeting with CLIENT_SSL, SSLRequest, then TLS",
+        Irc => "IRC: STARTTLS, 670, then TLS",
+        Nntp => "NNTP: STARTTLS, 382, then TLS",
+        Sieve => "ManageSieve: capabilities, STARTTLS, OK, then TLS",
+    }
+}
+
 /// Shared state of the running lab.
 pub(crate) struct Shared {
     pub stop: AtomicBool,
@@ -408,6 +498,8 @@ pub(crate) const MAX_ACTIVE: usize = 64;
 /// The running lab: drop it to stop every server.
 pub struct Lab {
     pub servers: Vec<LabServer>,
+    /// STARTTLS servers and proxies ([`reach_catalogue`]).
+    pub reach: Vec<LabServer>,
     pub pki: LabPki,
     /// Directory holding ca.crt, client.crt and client.key.
     pub dir: PathBuf,
@@ -424,20 +516,26 @@ impl Lab {
             stop: AtomicBool::new(false),
             active: AtomicUsize::new(0),
         });
-        let mut servers = Vec::new();
         let mut threads = Vec::new();
-        for spec in catalogue() {
-            let listener = TcpListener::bind("127.0.0.1:0")?;
-            let addr = listener.local_addr()?;
-            let handler = servers::handler(&spec.peer, &pki, spec.name)?;
-            let sh = shared.clone();
-            threads.push(std::thread::spawn(move || {
-                servers::accept_loop(listener, handler, sh)
-            }));
-            servers.push(LabServer { spec, addr });
-        }
+        let mut start = |specs: Vec<ServerSpec>| -> io::Result<Vec<LabServer>> {
+            let mut out = Vec::new();
+            for spec in specs {
+                let listener = TcpListener::bind("127.0.0.1:0")?;
+                let addr = listener.local_addr()?;
+                let handler = servers::handler(&spec.peer, &pki, spec.name)?;
+                let sh = shared.clone();
+                threads.push(std::thread::spawn(move || {
+                    servers::accept_loop(listener, handler, sh)
+                }));
+                out.push(LabServer { spec, addr });
+            }
+            Ok(out)
+        };
+        let servers = start(catalogue())?;
+        let reach = start(reach_catalogue())?;
         Ok(Lab {
             servers,
+            reach,
             pki,
             dir,
             shared,
@@ -456,14 +554,41 @@ impl Lab {
     }
 
     pub fn server(&self, name: &str) -> Option<&LabServer> {
-        self.servers.iter().find(|s| s.spec.name == name)
+        self.servers
+            .iter()
+            .chain(&self.reach)
+            .find(|s| s.spec.name == name)
+    }
+
+    /// The URL of a lab proxy, credentials included for the `-auth` ones.
+    pub fn proxy_url(&self, name: &str) -> Option<String> {
+        let s = self.server(name)?;
+        let Peer::Proxy { proto, auth } = s.spec.peer else {
+            return None;
+        };
+        let scheme = match proto {
+            proxy::ProxyProto::Http => "http",
+            proxy::ProxyProto::Socks5 => "socks5h",
+        };
+        let creds = if auth {
+            format!("{}:{}@", proxy::USER, proxy::PASSWORD)
+        } else {
+            String::new()
+        };
+        Some(format!("{scheme}://{creds}{}", s.addr))
     }
 
     /// The profile a correct client uses for this server: trust the lab CA, check
     /// the name `localhost`, library defaults otherwise.
     pub fn profile(&self, name: &str) -> Option<Profile> {
         let s = self.server(name)?;
+        let starttls = match s.spec.peer {
+            Peer::Proxy { .. } => return None,
+            Peer::Starttls { proto, .. } => Some(proto),
+            _ => None,
+        };
         Some(Profile {
+            starttls,
             host: s.addr.ip().to_string(),
             port: s.addr.port(),
             sni: Sni::Name("localhost".into()),
@@ -483,7 +608,7 @@ impl Drop for Lab {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
         // Wake every accept() so its loop sees the flag.
-        for s in &self.servers {
+        for s in self.servers.iter().chain(&self.reach) {
             let _ = TcpStream::connect_timeout(&s.addr, std::time::Duration::from_millis(200));
         }
         for t in self.threads.drain(..) {

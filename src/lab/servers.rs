@@ -62,6 +62,19 @@ pub(crate) fn handler(peer: &Peer, pki: &LabPki, name: &'static str) -> io::Resu
         Peer::Reset => Arc::new(serve_reset),
         Peer::PlainHttp => Arc::new(serve_http),
         Peer::Silent => Arc::new(serve_silent),
+        Peer::Starttls { proto, refuse } => {
+            let (proto, refuse) = (*proto, *refuse);
+            let ctx = openssl_context(&OpensslServer::default(), pki).map_err(io::Error::other)?;
+            Arc::new(move |mut s| {
+                if super::starttls::dialogue(proto, refuse, &mut s).is_some() {
+                    serve_openssl(&ctx, s, name);
+                }
+            })
+        }
+        Peer::Proxy { proto, auth } => {
+            let (proto, auth) = (*proto, *auth);
+            Arc::new(move |s| super::proxy::serve(proto, auth, s))
+        }
         Peer::Hostile(h) => {
             let (h, leaf) = (*h, pki.leaf.cert.to_der().map_err(io::Error::other)?);
             Arc::new(move |s| super::hostile::serve(h, &leaf, s))

@@ -4,7 +4,9 @@ use crate::backend::{BackendId, LibView, Verify};
 use crate::cancel::Cancel;
 use crate::certinfo::CertInfo;
 use crate::materials::{InputError, Materials};
-use crate::net::{self, NetError, NetErrorKind};
+use crate::net::{self, NetError};
+
+mod before_tls;
 use crate::profile::{Profile, VerifyMode};
 use crate::report::{
     BackendReport, ErrorKind, ErrorReport, Report, ServerChoice, Stage, Target, Timing, ToolInfo,
@@ -12,6 +14,7 @@ use crate::report::{
 };
 use crate::tap::{Tap, TapLog};
 use crate::wire::{Direction, Transcript, names};
+use before_tls::open_error;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -93,6 +96,7 @@ pub fn run_cancellable(prep: &Prepared, backends: &[BackendId], cancel: &Cancel)
         results,
         levels: None,
         tool: ToolInfo::current(),
+        keylog: None,
     }
 }
 
@@ -122,6 +126,8 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
         fingerprint: None,
         timing_ms: Timing::default(),
         address: None,
+        proxy: None,
+        dialogue: Vec::new(),
         addresses_tried: Vec::new(),
         certificates: Vec::new(),
         chain_leaf_only: false,
@@ -140,29 +146,6 @@ fn empty_report(prep: &Prepared, b: BackendId, library: String) -> BackendReport
 
 fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
-}
-
-fn net_error(r: &mut BackendReport, e: &NetError) {
-    r.addresses_tried = e.attempts.clone();
-    let kind = match e.kind {
-        NetErrorKind::Dns => ErrorKind::Dns,
-        NetErrorKind::Refused => ErrorKind::Refused,
-        NetErrorKind::ConnectTimeout => ErrorKind::ConnectTimeout,
-        NetErrorKind::Io => ErrorKind::Io,
-    };
-    r.error = Some(ErrorReport {
-        kind,
-        stage: Stage::Connect,
-        alert: None,
-        alert_from: None,
-        message: e.message.clone(),
-        detail: match kind {
-            ErrorKind::Dns => "the host name does not resolve".into(),
-            ErrorKind::Refused => "nothing listens on that port (TCP connection refused)".into(),
-            ErrorKind::ConnectTimeout => "no TCP answer: a firewall may drop the packets".into(),
-            _ => "the TCP connection could not be made".into(),
-        },
-    });
 }
 
 /// One backend, one connection. Cancelling shuts the socket, so the handshake ends at
@@ -192,13 +175,6 @@ fn connection(
     let backend = b.backend();
     let p = &prep.profile;
     let mut r = empty_report(prep, b, String::new());
-    let addrs = match addrs {
-        Ok(a) => a,
-        Err(e) => {
-            net_error(&mut r, e);
-            return (r, Kept::default());
-        }
-    };
     if cancel.is_cancelled() {
         r.error = Some(ErrorReport {
             kind: ErrorKind::Io,
@@ -210,19 +186,38 @@ fn connection(
         });
         return (r, Kept::default());
     }
+    if b.is_client() && (p.starttls.is_some() || p.proxy.is_some()) {
+        r.error = Some(ErrorReport {
+            kind: ErrorKind::Unsupported,
+            stage: Stage::Setup,
+            alert: None,
+            alert_from: None,
+            message: "not through STARTTLS or a proxy yet".into(),
+            detail: format!(
+                "{b} runs through tlslens' recording relay, which does not carry a STARTTLS \
+                 dialogue or a proxy yet; the in-process stacks do"
+            ),
+        });
+        return (r, Kept::default());
+    }
     // The connection is made when the backend is ready for it: at once for the
-    // in-process stacks, once its program has connected to the relay for a client.
+    // in-process stacks, once its program has connected to the relay for a client. It is
+    // opened the one way the engine reaches a server (`net::open`): TCP, the proxy's
+    // tunnel, the STARTTLS dialogue.
     let mut watch = None;
     let mut log = None;
     let mut failed = None;
     let mut connect = || {
         let start = Instant::now();
-        match net::connect(addrs, net::timeout(p.connect_timeout)) {
+        match net::open_with(p, addrs, cancel) {
             Ok(conn) => {
-                watch = Some(cancel.watch(&conn.stream));
-                r.timing_ms.connect = Some(ms(start.elapsed()));
+                watch = Some(conn.watch);
+                r.timing_ms.connect = Some(ms(conn.connect_time));
+                r.timing_ms.starttls = conn.starttls_time.map(ms);
                 r.address = Some(conn.addr.to_string());
                 r.addresses_tried = conn.attempts;
+                r.proxy = conn.proxy;
+                r.dialogue = conn.dialogue;
                 let (tap, l) = Tap::new(conn.stream, start);
                 log = Some(l);
                 Some(tap)
@@ -237,7 +232,7 @@ fn connection(
     let mut view = backend.handshake_late(p, &prep.materials, &mut connect, &cancelled, resume);
     drop(watch);
     if let Some(e) = failed {
-        net_error(&mut r, &e);
+        open_error(&mut r, *e);
         r.client = view.client;
         return (r, Kept::default());
     }

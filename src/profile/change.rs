@@ -4,7 +4,7 @@
 
 use super::BackendId;
 use super::fields::{Field, Json, Takes};
-use super::{Profile, Sni, TlsVersion, Trust, VerifyMode};
+use super::{Profile, Sni, Starttls, TlsVersion, Trust, VerifyMode};
 use std::path::PathBuf;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +24,8 @@ pub enum Change {
     Cert(Option<PathBuf>),
     Key(Option<PathBuf>),
     Alpn(Vec<String>),
+    Starttls(Option<Starttls>),
+    Proxy(Option<String>),
     ConnectTimeout(f64),
     HandshakeTimeout(f64),
     Backends(Vec<BackendId>),
@@ -47,6 +49,8 @@ impl Change {
             Change::Cert(_) => Field::Cert,
             Change::Key(_) => Field::Key,
             Change::Alpn(_) => Field::Alpn,
+            Change::Starttls(_) => Field::Starttls,
+            Change::Proxy(_) => Field::Proxy,
             Change::ConnectTimeout(_) => Field::ConnectTimeout,
             Change::HandshakeTimeout(_) => Field::HandshakeTimeout,
             Change::Backends(_) => Field::Backends,
@@ -70,6 +74,8 @@ impl Change {
             Change::Cert(v) => p.cert = v,
             Change::Key(v) => p.key = v,
             Change::Alpn(v) => p.alpn = v,
+            Change::Starttls(v) => p.starttls = v,
+            Change::Proxy(v) => p.proxy = v,
             Change::ConnectTimeout(v) => p.connect_timeout = v,
             Change::HandshakeTimeout(v) => p.handshake_timeout = v,
             Change::Backends(v) => p.backends = v,

@@ -9,7 +9,7 @@
 use super::BackendId;
 use super::change::Change;
 use super::policy::{self, Weakens};
-use super::{FieldError, Profile, Sni, TlsVersion, Trust, VerifyMode, host_from_text};
+use super::{FieldError, Profile, Sni, Starttls, TlsVersion, Trust, VerifyMode, host_from_text};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -31,6 +31,8 @@ pub enum Field {
     Cert,
     Key,
     Alpn,
+    Starttls,
+    Proxy,
     ConnectTimeout,
     HandshakeTimeout,
     Backends,
@@ -97,6 +99,10 @@ pub const VERSIONS: &[&str] = &["default", "1.0", "1.1", "1.2", "1.3"];
 pub const LEVELS: &[&str] = &["default", "0", "1", "2", "3", "4", "5"];
 pub const VERIFY: &[&str] = &["full", "chain-only", "off"];
 pub const TRUST: &[&str] = &["system", "webpki", "file"];
+pub const STARTTLS: &[&str] = &[
+    "none", "smtp", "imap", "pop3", "ftp", "xmpp", "ldap", "postgres", "mysql", "irc", "nntp",
+    "sieve",
+];
 pub const BACKENDS: &[&str] = &[
     "native-tls,openssl,rustls",
     "openssl",
@@ -379,6 +385,48 @@ pub static FIELDS: &[FieldSpec] = &[
             ))
         },
     ),
+    FieldSpec {
+        widget: Widget::Choice(STARTTLS),
+        harmless: Some("none: only how the connection reaches TLS changes"),
+        ..spec(
+            Field::Starttls,
+            "starttls",
+            "STARTTLS",
+            &[flag(
+                "starttls",
+                "PROTO",
+                "Upgrade to TLS inside this protocol first: smtp, imap, pop3, ftp, xmpp, ldap, \
+                 postgres, mysql, irc, nntp, sieve (none: TLS from the first byte)",
+            )],
+            |p| p.starttls.map_or("none".into(), |s| s.name().to_string()),
+            |s| match s.trim() {
+                "" | "none" => Ok(Change::Starttls(None)),
+                t => Starttls::parse(t)
+                    .map(|p| Change::Starttls(Some(p)))
+                    .ok_or_else(|| super::starttls_error(t)),
+            },
+        )
+    },
+    FieldSpec {
+        harmless: Some("none for TLS: a proxy relays only encrypted bytes"),
+        ..spec(
+            Field::Proxy,
+            "proxy",
+            "proxy",
+            &[flag(
+                "proxy",
+                "URL",
+                "Connect through http://[user:pass@]host:port (CONNECT) or socks5h://host:port; \
+             direct: none (default: HTTPS_PROXY / ALL_PROXY unless NO_PROXY, as curl)",
+            )],
+            |p| p.proxy.clone().unwrap_or_default(),
+            |s| {
+                let t = text(s);
+                super::proxy_setting(t.as_deref())?;
+                Ok(Change::Proxy(t))
+            },
+        )
+    },
     FieldSpec {
         json: Json::Number,
         ..spec(

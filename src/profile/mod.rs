@@ -13,7 +13,9 @@
 mod backend_id;
 mod change;
 mod fields;
+pub mod library;
 mod policy;
+mod reach;
 mod suggestion;
 
 pub use backend_id::BackendId;
@@ -22,6 +24,10 @@ pub use fields::{FIELDS, Field, FieldSpec, Flag, Takes, Widget, apply_flags, par
 pub use policy::{
     NOTE_NO_HOST_CHECK, NOTE_OLD_TLS, NOTE_VERIFY_OFF, Weakening, cost_of, old_version,
     seclevel_note,
+};
+pub use reach::{
+    ProxyKind, ProxyUrl, Starttls, effective_proxy, has_port, host_port, no_proxy_matches,
+    proxy_setting, starttls_error,
 };
 pub use suggestion::Suggestion;
 
@@ -204,6 +210,11 @@ pub struct Profile {
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
     pub alpn: Vec<String>,
+    /// Upgrade a plain connection to TLS with this protocol's own dialogue first.
+    pub starttls: Option<Starttls>,
+    /// `http://[user:pass@]host:port`, `socks5h://…`, `socks5://…`; `direct` for none;
+    /// unset: the environment's (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`), as curl.
+    pub proxy: Option<String>,
     /// Seconds allowed for the TCP connect (per address).
     pub connect_timeout: f64,
     /// Seconds allowed for the TLS handshake.
@@ -231,6 +242,8 @@ impl Default for Profile {
             cert: None,
             key: None,
             alpn: Vec::new(),
+            starttls: None,
+            proxy: None,
             connect_timeout: 5.0,
             handshake_timeout: 10.0,
             backends: BackendId::ALL.to_vec(),
@@ -382,6 +395,9 @@ impl Profile {
                 ));
                 break;
             }
+        }
+        if let Err(e) = proxy_setting(self.proxy.as_deref()) {
+            errs.push(FieldError::new(Field::Proxy, e));
         }
         for (field, v) in [
             (Field::ConnectTimeout, self.connect_timeout),

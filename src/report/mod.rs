@@ -28,6 +28,21 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub levels: Option<Vec<LevelResult>>,
     pub tool: ToolInfo,
+    /// The key log this run appended to (`--keylog` or `SSLKEYLOGFILE`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keylog: Option<KeylogWritten>,
+}
+
+/// What a run wrote to its key log (`keylog` in JSON).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct KeylogWritten {
+    pub file: String,
+    /// `--keylog` or `SSLKEYLOGFILE`.
+    pub source: &'static str,
+    /// NSS lines appended by this run.
+    pub lines: usize,
+    /// Backends that ran and cannot hand over their secrets (native-tls).
+    pub cannot: Vec<BackendId>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -74,6 +89,14 @@ pub enum ErrorKind {
     Protocol,
     Unsupported,
     Io,
+    /// The proxy wants credentials, or refused ours (HTTP 407, SOCKS5 auth).
+    ProxyAuth,
+    /// The proxy does not allow the tunnel (HTTP 403, SOCKS5 ruleset).
+    ProxyDenied,
+    /// The proxy could not make the tunnel (HTTP 5xx, SOCKS5 unreachable/refused).
+    ProxyError,
+    /// The server refused the protocol's upgrade to TLS (its answer is quoted).
+    StarttlsRefused,
 }
 
 impl ErrorKind {
@@ -90,6 +113,10 @@ impl ErrorKind {
             Self::Protocol => "protocol",
             Self::Unsupported => "unsupported",
             Self::Io => "io",
+            Self::ProxyAuth => "proxy-auth",
+            Self::ProxyDenied => "proxy-denied",
+            Self::ProxyError => "proxy-error",
+            Self::StarttlsRefused => "starttls-refused",
         }
     }
 }
@@ -101,6 +128,10 @@ pub enum Stage {
     /// Before any byte: the profile asks for what this stack cannot do.
     Setup,
     Connect,
+    /// Connecting to the proxy, or its tunnel to the target.
+    Proxy,
+    /// The protocol's own dialogue before TLS (SMTP STARTTLS, PostgreSQL SSLRequest, …).
+    Starttls,
     /// Waiting for, or processing, the ServerHello.
     ServerHello,
     Certificate,
@@ -116,6 +147,8 @@ impl Stage {
         match self {
             Self::Setup => "setup",
             Self::Connect => "connect",
+            Self::Proxy => "proxy",
+            Self::Starttls => "starttls",
             Self::ServerHello => "server-hello",
             Self::Certificate => "certificate",
             Self::KeyExchange => "key-exchange",
@@ -150,7 +183,11 @@ pub struct ServerChoice {
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Timing {
+    /// TCP connect, plus the proxy's tunnel when there is one.
     pub connect: Option<f64>,
+    /// The STARTTLS dialogue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starttls: Option<f64>,
     pub handshake: Option<f64>,
 }
 
@@ -184,6 +221,14 @@ pub struct BackendReport {
     pub fingerprint: Option<crate::fingerprint::Fingerprint>,
     pub timing_ms: Timing,
     pub address: Option<String>,
+    /// The proxy connected through (password redacted; `(from HTTPS_PROXY)` when the
+    /// environment chose it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    /// What was said before TLS: the proxy's and the STARTTLS protocol's dialogue,
+    /// sanitised, passwords redacted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dialogue: Vec<crate::net::Exchange>,
     pub addresses_tried: Vec<AddrAttempt>,
     pub certificates: Vec<CertInfo>,
     /// `certificates` holds only the leaf: the stack hides the rest of the chain and the
@@ -228,67 +273,72 @@ impl BackendReport {
     }
 
     /// One line per transcript message ("C → ClientHello …"), sanitised, for text
-    /// output and the TUI's transcript pane.
+    /// output and the TUI's transcript pane; the dialogue before TLS (proxy, STARTTLS)
+    /// comes first, each line tagged with its `[via]`.
     pub fn transcript_lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .dialogue
+            .iter()
+            .map(|e| {
+                let arrow = if e.from == "client" { "C →" } else { "S ←" };
+                crate::text::sanitize(&format!("{arrow} [{}] {}", e.via, e.text), 200)
+            })
+            .collect();
         let Ok(serde_json::Value::Array(msgs)) = serde_json::to_value(&self.transcript.messages)
         else {
-            return Vec::new();
+            return lines;
         };
-        msgs.iter()
-            .take(500)
-            .map(|m| {
-                let from = m.get("from").and_then(|v| v.as_str()).unwrap_or("?");
-                let name = m.get("message").and_then(|v| v.as_str()).unwrap_or("?");
-                let arrow = if from == "client" { "C →" } else { "S ←" };
-                let mut extra = Vec::new();
-                for key in [
-                    "legacy_version",
-                    "supported_versions",
-                    "version",
-                    "cipher_suites",
-                    "cipher_suite",
-                    "server_name",
-                    "key_shares",
-                    "key_share",
-                    "kex",
-                    "group",
-                    "signature",
-                    "alpn",
-                    "certificates",
-                    "level",
-                    "description",
-                    "count",
-                ] {
-                    let Some(v) = m.get(key) else { continue };
-                    let shown = match v {
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Array(a) if key == "key_shares" => a
-                            .iter()
-                            .filter_map(|x| x.get("group").and_then(|g| g.as_str()))
+        lines.extend(msgs.iter().take(500).map(|m| {
+            let from = m.get("from").and_then(|v| v.as_str()).unwrap_or("?");
+            let name = m.get("message").and_then(|v| v.as_str()).unwrap_or("?");
+            let arrow = if from == "client" { "C →" } else { "S ←" };
+            let mut extra = Vec::new();
+            for key in [
+                "legacy_version",
+                "supported_versions",
+                "version",
+                "cipher_suites",
+                "cipher_suite",
+                "server_name",
+                "key_shares",
+                "key_share",
+                "kex",
+                "group",
+                "signature",
+                "alpn",
+                "certificates",
+                "level",
+                "description",
+                "count",
+            ] {
+                let Some(v) = m.get(key) else { continue };
+                let shown = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Array(a) if key == "key_shares" => a
+                        .iter()
+                        .filter_map(|x| x.get("group").and_then(|g| g.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    serde_json::Value::Array(a)
+                        if a.len() <= 4 && a.iter().all(|x| x.is_string()) =>
+                    {
+                        a.iter()
+                            .filter_map(|x| x.as_str())
                             .collect::<Vec<_>>()
-                            .join(","),
-                        serde_json::Value::Array(a)
-                            if a.len() <= 4 && a.iter().all(|x| x.is_string()) =>
-                        {
-                            a.iter()
-                                .filter_map(|x| x.as_str())
-                                .collect::<Vec<_>>()
-                                .join(",")
-                        }
-                        serde_json::Value::Array(a) => format!("{} items", a.len()),
-                        serde_json::Value::Number(n) => n.to_string(),
-                        serde_json::Value::Object(o) => {
-                            match o.get("group").and_then(|g| g.as_str()) {
-                                Some(g) => g.to_string(),
-                                None => continue,
-                            }
-                        }
-                        _ => continue,
-                    };
-                    extra.push(format!("{key}={shown}"));
-                }
-                crate::text::sanitize(&format!("{arrow} {name} {}", extra.join(" ")), 200)
-            })
-            .collect()
+                            .join(",")
+                    }
+                    serde_json::Value::Array(a) => format!("{} items", a.len()),
+                    serde_json::Value::Number(n) => n.to_string(),
+                    serde_json::Value::Object(o) => match o.get("group").and_then(|g| g.as_str()) {
+                        Some(g) => g.to_string(),
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                extra.push(format!("{key}={shown}"));
+            }
+            crate::text::sanitize(&format!("{arrow} {name} {}", extra.join(" ")), 200)
+        }));
+        lines
     }
 }

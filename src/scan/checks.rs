@@ -54,7 +54,7 @@ async fn fallback(sc: &Scanner, versions: &[VersionFound]) -> Option<bool> {
     suites.push(FALLBACK_SCSV);
     let a = ask(
         &sc.limits,
-        sc.addr,
+        &sc.addr,
         &sc.hello(lower.version, &suites),
         Need::Hello,
     )
@@ -78,7 +78,7 @@ async fn extensions(sc: &Scanner, v: &VersionFound) -> Checks {
         spec.set(Ext::StatusRequest);
         spec.set(Ext::Heartbeat(1));
     }
-    let a = ask(&sc.limits, sc.addr, &spec, Need::Hello).await;
+    let a = ask(&sc.limits, &sc.addr, &spec, Need::Hello).await;
     let Some(h) = a.hello() else {
         return Checks::default();
     };
@@ -101,7 +101,7 @@ async fn extensions(sc: &Scanner, v: &VersionFound) -> Checks {
 async fn compression(sc: &Scanner, v: &VersionFound) -> Option<bool> {
     let mut spec = sc.hello(v.version, &v.suites);
     spec.compression_methods = vec![1, 0];
-    let a = ask(&sc.limits, sc.addr, &spec, Need::Hello).await;
+    let a = ask(&sc.limits, &sc.addr, &spec, Need::Hello).await;
     a.hello().map(|h| h.compression != 0)
 }
 
@@ -116,7 +116,7 @@ async fn certificates(sc: &Scanner, v: &VersionFound) -> Vec<Vec<u8>> {
         }
         let a = ask(
             &sc.limits,
-            sc.addr,
+            &sc.addr,
             &sc.hello(v.version, &suites),
             Need::Flight,
         )
@@ -152,7 +152,7 @@ async fn sigalgs(sc: &Scanner, v: &VersionFound) -> Vec<u16> {
     for _ in 0..MAX_ROUNDS {
         let mut spec = hellos::legacy(TLS12, sc.sni.as_deref(), &signed);
         spec.set(Ext::SignatureAlgorithms(offer.clone()));
-        let a = ask(&sc.limits, sc.addr, &spec, Need::Flight).await;
+        let a = ask(&sc.limits, &sc.addr, &spec, Need::Flight).await;
         let used = a
             .hello()
             .and_then(|h| h.key_exchange.as_ref())
@@ -193,7 +193,7 @@ pub async fn sni(sc: &Scanner, v: &VersionFound) -> Option<SniCheck> {
                 spec.remove(0);
             }
         }
-        ask(&sc.limits, sc.addr, &spec, need).await
+        ask(&sc.limits, &sc.addr, &spec, need).await
     };
     let (with, none, other) = tokio::join!(
         variant(Some(name)),

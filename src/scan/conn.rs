@@ -131,8 +131,34 @@ impl Limits {
     }
 }
 
-/// Send `spec` to `addr` and read the answer.
-pub async fn ask(limits: &Limits, addr: SocketAddr, spec: &ClientHelloSpec, need: Need) -> Answer {
+/// Where a scan's connections go: an address, or — through a proxy, or after a STARTTLS
+/// upgrade — the profile that says how, opened with `net::open` like every other
+/// connection tlslens makes.
+#[derive(Clone, Debug)]
+pub struct Dest {
+    pub addr: SocketAddr,
+    pub route: Option<Arc<crate::profile::Profile>>,
+}
+
+/// Open a connection the way the profile reaches its server (proxy, STARTTLS), on a
+/// blocking thread: the dialogues are short and bounded by the profile's timeouts.
+pub async fn open_routed(
+    p: Arc<crate::profile::Profile>,
+) -> Result<(TcpStream, SocketAddr), String> {
+    let opened = tokio::task::spawn_blocking(move || {
+        crate::net::open(&p, &crate::cancel::Cancel::new())
+            .map(|o| (o.stream, o.addr))
+            .map_err(|e| e.message)
+    })
+    .await
+    .map_err(|e| format!("the connection thread failed: {e}"))??;
+    let (std, addr) = opened;
+    std.set_nonblocking(true).map_err(|e| e.to_string())?;
+    Ok((TcpStream::from_std(std).map_err(|e| e.to_string())?, addr))
+}
+
+/// Send `spec` to `dest` and read the answer.
+pub async fn ask(limits: &Limits, dest: &Dest, spec: &ClientHelloSpec, need: Need) -> Answer {
     let Ok(_slot) = limits.slots.acquire().await else {
         return Answer::NoConnection("the scan was stopped".into());
     };
@@ -150,11 +176,18 @@ pub async fn ask(limits: &Limits, addr: SocketAddr, spec: &ClientHelloSpec, need
     if !limits.delay.is_zero() {
         tokio::time::sleep(limits.delay).await;
     }
-    let stream = match tokio::time::timeout(limits.connect_timeout, TcpStream::connect(addr)).await
-    {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => return Answer::NoConnection(e.to_string()),
-        Err(_) => return Answer::NoConnection("connect timed out".into()),
+    let stream = match &dest.route {
+        Some(p) => match open_routed(p.clone()).await {
+            Ok((s, _)) => s,
+            Err(e) => return Answer::NoConnection(e),
+        },
+        None => match tokio::time::timeout(limits.connect_timeout, TcpStream::connect(dest.addr))
+            .await
+        {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Answer::NoConnection(e.to_string()),
+            Err(_) => return Answer::NoConnection("connect timed out".into()),
+        },
     };
     let _ = stream.set_nodelay(true);
     exchange(stream, spec, need, limits.answer_timeout).await

@@ -14,7 +14,7 @@ const MAX_ROUNDS: usize = 64;
 /// The group a TLS 1.3 server asks for when offered `groups` and no key share.
 async fn chosen(sc: &Scanner, suites: &[u16], groups: &[u16]) -> Option<u16> {
     let spec = hellos::tls13(sc.sni.as_deref(), suites, groups);
-    let a = ask(&sc.limits, sc.addr, &spec, Need::Hello).await;
+    let a = ask(&sc.limits, &sc.addr, &spec, Need::Hello).await;
     a.hello().and_then(|h| {
         let e = &h.hello.ext;
         e.selected_group
@@ -72,7 +72,7 @@ pub async fn legacy(sc: &Scanner, v: &VersionFound) -> (Vec<u16>, Option<usize>)
         for _ in 0..MAX_ROUNDS {
             let mut spec = hellos::legacy(v.version, sc.sni.as_deref(), &ecdhe);
             spec.set(crate::wire::write::Ext::SupportedGroups(offer.clone()));
-            let a = ask(&sc.limits, sc.addr, &spec, Need::Flight).await;
+            let a = ask(&sc.limits, &sc.addr, &spec, Need::Flight).await;
             let g = a
                 .hello()
                 .and_then(|h| h.key_exchange.as_ref())
@@ -93,7 +93,7 @@ pub async fn legacy(sc: &Scanner, v: &VersionFound) -> (Vec<u16>, Option<usize>)
             return None;
         }
         let spec = hellos::legacy(v.version, sc.sni.as_deref(), &dhe);
-        let a = ask(&sc.limits, sc.addr, &spec, Need::Flight).await;
+        let a = ask(&sc.limits, &sc.addr, &spec, Need::Flight).await;
         a.hello()
             .and_then(|h| h.key_exchange.as_ref())
             .and_then(|k| k.dh_p_bits)

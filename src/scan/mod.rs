@@ -20,7 +20,6 @@ use crate::iana;
 use crate::profile::Profile;
 use conn::Limits;
 use serde::Serialize;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -180,7 +179,7 @@ pub struct SniCheck {
 /// What every connection of one scan shares.
 pub(crate) struct Scanner {
     limits: Arc<Limits>,
-    addr: SocketAddr,
+    addr: conn::Dest,
     sni: Option<String>,
     alpn: Vec<String>,
 }
@@ -234,7 +233,7 @@ pub async fn scan(p: &Profile, opts: &Options, shared: Option<Arc<Limits>>) -> S
     };
     match first_address(p, &limits).await {
         Ok(addr) => {
-            report.address = Some(addr.to_string());
+            report.address = Some(addr.addr.to_string());
             let sc = Scanner {
                 limits: limits.clone(),
                 addr,
@@ -259,8 +258,19 @@ pub(crate) fn limits(p: &Profile, opts: &Options) -> Arc<Limits> {
     )
 }
 
-/// The first resolved address that accepts a TCP connection (curl's order).
-async fn first_address(p: &Profile, limits: &Limits) -> Result<SocketAddr, String> {
+/// The first resolved address that accepts a TCP connection (curl's order); through a
+/// proxy or a STARTTLS upgrade, where `net::open` reaches (one trial opening).
+async fn first_address(p: &Profile, limits: &Limits) -> Result<conn::Dest, String> {
+    let routed = p.starttls.is_some() || matches!(crate::net::proxy_for(p), Ok(Some(_)));
+    if routed {
+        let route = Arc::new(p.clone());
+        let (_, addr) = conn::open_routed(route.clone()).await?;
+        limits.opened.fetch_add(1, Ordering::SeqCst);
+        return Ok(conn::Dest {
+            addr,
+            route: Some(route),
+        });
+    }
     let addrs = crate::net::resolve(&p.host, p.port).map_err(|e| e.message)?;
     let mut why = Vec::new();
     for a in addrs {
@@ -268,7 +278,10 @@ async fn first_address(p: &Profile, limits: &Limits) -> Result<SocketAddr, Strin
         {
             Ok(Ok(_)) => {
                 limits.opened.fetch_add(1, Ordering::SeqCst);
-                return Ok(a);
+                return Ok(conn::Dest {
+                    addr: a,
+                    route: None,
+                });
             }
             Ok(Err(e)) => why.push(format!("{a}: {e}")),
             Err(_) => why.push(format!("{a}: connect timed out")),

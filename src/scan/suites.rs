@@ -39,7 +39,15 @@ async fn drain(
     while !offer.is_empty() {
         let a = match next.take() {
             Some(a) => a,
-            None => ask(&sc.limits, sc.addr, &sc.hello(version, &offer), Need::Hello).await,
+            None => {
+                ask(
+                    &sc.limits,
+                    &sc.addr,
+                    &sc.hello(version, &offer),
+                    Need::Hello,
+                )
+                .await
+            }
         };
         match a.hello() {
             Some(h) if h.version == version && offer.contains(&h.suite) => {
@@ -92,7 +100,7 @@ pub async fn version(sc: &Scanner, version: u16) -> VersionFound {
     // The first hello (the common suites) says whether the version exists at all.
     let first = ask(
         &sc.limits,
-        sc.addr,
+        &sc.addr,
         &sc.hello(version, first_chunk),
         Need::Hello,
     )
@@ -136,14 +144,14 @@ async fn order(sc: &Scanner, found: &mut VersionFound, several_chunks: bool) {
     let mut rev = ours.clone();
     rev.reverse();
     let first_pick = if several_chunks {
-        ask(&sc.limits, sc.addr, &sc.hello(v, &ours), Need::Hello)
+        ask(&sc.limits, &sc.addr, &sc.hello(v, &ours), Need::Hello)
             .await
             .hello()
             .map(|h| h.suite)
     } else {
         ours.first().copied()
     };
-    let b = ask(&sc.limits, sc.addr, &sc.hello(v, &rev), Need::Hello).await;
+    let b = ask(&sc.limits, &sc.addr, &sc.hello(v, &rev), Need::Hello).await;
     let (Some(a), Some(b)) = (first_pick, b.hello().map(|h| h.suite)) else {
         return;
     };

@@ -158,7 +158,9 @@ fn keylog_lines(dir: &std::path::Path) -> Vec<String> {
 
 /// Which profile field a `NOT EXPRESSIBLE` note is about.
 fn field_of(note: &str) -> &'static str {
-    const KEYS: [(&str, &str); 10] = [
+    const KEYS: [(&str, &str); 12] = [
+        ("STARTTLS", "starttls"),
+        ("proxy", "proxy"),
         ("security level", "seclevel"),
         ("TLS 1.3 suites", "ciphersuites"),
         ("group", "groups"),

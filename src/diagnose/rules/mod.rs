@@ -8,6 +8,7 @@ mod certificates;
 mod ciphers;
 mod disagree;
 mod peer;
+mod reach;
 mod versions;
 
 use super::{Candidate, Finding, Suggestion, cost_of};
@@ -188,4 +189,5 @@ fn failure_rules(
     ciphers::rules(&cx, out);
     certificates::rules(&cx, out);
     peer::rules(&cx, out);
+    reach::rules(&cx, out);
 }

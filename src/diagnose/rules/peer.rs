@@ -26,7 +26,9 @@ pub(super) fn rules(cx: &Ctx, out: &mut Vec<Finding>) {
     } else if matches!(
         e.kind,
         ErrorKind::HandshakeTimeout | ErrorKind::Eof | ErrorKind::Reset
-    ) {
+    ) && !matches!(e.stage, Stage::Starttls | Stage::Proxy)
+    {
+        // (Before TLS it is the STARTTLS and proxy rules' to explain.)
         silence(cx, out);
     }
     let warning_alerts = r

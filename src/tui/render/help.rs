@@ -30,8 +30,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("↑↓ jk PgUp PgDn", "scroll, or pick a lab server"),
     ("← →", "pick a backend column"),
     ("Ctrl-S / Ctrl-O", "save / load the profile (TOML)"),
-    ("?", "this help"),
-    ("q / Ctrl-C", "quit"),
+    ("? / q Ctrl-C", "this help / quit"),
 ];
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {

@@ -1,4 +1,14 @@
-//! TCP connect, curl style: resolve once, try every address in turn with a timeout each.
+//! Reaching the server: TCP connect curl style (resolve once, try every address in
+//! turn with a timeout each), through a proxy, then a protocol's STARTTLS upgrade —
+//! all behind [`open`].
+
+mod open;
+pub mod proxy;
+pub mod starttls;
+pub mod talk;
+
+pub use open::{OpenError, OpenFail, OpenStage, Opened, open, open_with, proxy_for};
+pub use talk::{Exchange, TalkFail};
 
 use serde::Serialize;
 use std::io;
