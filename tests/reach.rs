@@ -105,6 +105,15 @@ fn the_smtp_dialogue_is_recorded_in_order() {
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["dialogue"][0]["via"], "starttls");
     assert_eq!(json["error"], serde_json::Value::Null);
+    // The ladder shows the dialogue before the TLS records, one item per line.
+    let ladder = tlslens::tui::app::ladder_items(&r);
+    let names: Vec<&str> = ladder.iter().map(|d| d.name.as_str()).collect();
+    assert!(
+        names[0].starts_with("STARTTLS: 220 lab.tlslens.invalid"),
+        "{names:?}"
+    );
+    let hello = names.iter().position(|n| *n == "ClientHello").unwrap();
+    assert_eq!(hello, r.dialogue.len(), "{names:?}");
 }
 
 #[test]

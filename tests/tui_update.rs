@@ -418,3 +418,33 @@ fn the_diff_opens_on_the_selected_backend() {
     app.update(Action::ShowView(View::Diff));
     assert!(app.diff.pair.0 == BackendId::Rustls || app.diff.pair.1 == BackendId::Rustls);
 }
+
+/// Ctrl-O takes a name from the profile library as well as a file.
+#[test]
+fn load_by_library_name() {
+    let mut app = common::app();
+    app.library = vec!["legacy-api".into()];
+    app.update(Action::OpenPrompt(tlslens::tui::app::PromptKind::Load));
+    for _ in 0..40 {
+        app.update(Action::Backspace);
+    }
+    for c in "legacy-api".chars() {
+        app.update(Action::Char(c));
+    }
+    let cmds = app.update(Action::Activate);
+    let [Command::Load(path)] = cmds.as_slice() else {
+        panic!("expected a load, got {}", cmds.len());
+    };
+    assert!(
+        path.ends_with("profiles/legacy-api.toml"),
+        "{}",
+        path.display()
+    );
+    // Anything else is a file name, as before.
+    app.update(Action::OpenPrompt(tlslens::tui::app::PromptKind::Load));
+    let cmds = app.update(Action::Activate);
+    let [Command::Load(path)] = cmds.as_slice() else {
+        panic!("expected a load");
+    };
+    assert_eq!(path.to_str(), Some("tlslens-profile.toml"));
+}

@@ -103,6 +103,10 @@ pub fn run(
     // The lab's keys take a moment to generate: draw the first frame at once and
     // let the lab arrive as an event.
     let mut app = App::new(Vec::new(), first, &backends, theme);
+    app.library = crate::profile::library::list()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
     app.status = Some("starting the lab (generating its keys)…".into());
     let (tx, rx) = mpsc::channel::<Event>();
     {

@@ -162,10 +162,55 @@ impl Attempt {
     }
 }
 
+/// What was said before TLS (a proxy's CONNECT or SOCKS5 exchange, the protocol's
+/// STARTTLS dialogue), one ladder item per line, as sanitised text.
+fn dialogue_items(r: &BackendReport) -> Vec<Dissected> {
+    r.dialogue
+        .iter()
+        .map(|x| {
+            let raw: Vec<u8> = x.text.as_bytes().iter().copied().take(4096).collect();
+            let (name, meaning, rfc) = if x.via == "proxy" {
+                (
+                    "proxy",
+                    "The proxy's own dialogue before the tunnel opens: HTTP CONNECT or SOCKS5.",
+                    "RFC 9110 §9.3.6, RFC 1928",
+                )
+            } else {
+                (
+                    "STARTTLS",
+                    "The protocol's own dialogue before TLS: it asks the server to switch \
+                     this connection to TLS (SMTP, IMAP, POP3, FTP, XMPP, LDAP, PostgreSQL, …).",
+                    "RFC 3207, RFC 2595, RFC 4217, RFC 4511 §4.14",
+                )
+            };
+            Dissected {
+                from: if x.from == "server" {
+                    crate::wire::Direction::Server
+                } else {
+                    crate::wire::Direction::Client
+                },
+                at_ms: 0.0,
+                name: format!("{name}: {}", crate::text::sanitize(&x.text, 40)),
+                fields: vec![crate::wire::dissect::FieldSpan {
+                    name: "line".into(),
+                    start: 0,
+                    len: raw.len(),
+                    value: crate::text::sanitize(&x.text, 200),
+                    meaning: meaning.into(),
+                    rfc,
+                    depth: 0,
+                }],
+                raw,
+            }
+        })
+        .collect()
+}
+
 /// A report's messages for the ladder: the clear ones dissected from the wire, and
 /// where the session was decrypted, its records, messages, alerts and key schedule.
 pub fn ladder_items(r: &BackendReport) -> Vec<Dissected> {
-    let items = crate::wire::dissect::dissect(&r.wire);
+    let mut items = dialogue_items(r);
+    items.extend(crate::wire::dissect::dissect(&r.wire));
     let mut items = match &r.decrypted {
         Some(d) => crate::decrypt::ladder_items(items, d),
         None => items,

@@ -67,6 +67,7 @@ impl App {
             Action::Escape | Action::Cancel => self.mode = Mode::Normal,
             Action::Activate | Action::Connect => {
                 let path = PathBuf::from(prompt.text.trim());
+                let text = prompt.text.trim().to_string();
                 let kind = prompt.kind.clone();
                 self.mode = Mode::Normal;
                 return match kind {
@@ -77,7 +78,15 @@ impl App {
                             Vec::new()
                         }
                     },
-                    PromptKind::Load => vec![Command::Load(path)],
+                    // A bare name is a profile of the library.
+                    PromptKind::Load => {
+                        let path = if self.library.iter().any(|n| *n == text) {
+                            crate::profile::library::path_of(&text).unwrap_or(path)
+                        } else {
+                            path
+                        };
+                        vec![Command::Load(path)]
+                    }
                 };
             }
             _ => {}

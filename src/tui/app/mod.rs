@@ -238,6 +238,9 @@ pub struct App {
     /// Which backend the certificate and transcript panes (and the ladder) show.
     pub selected_backend: usize,
     pub status: Option<String>,
+    /// The names in the profile library (`--profile NAME`), read when the TUI starts:
+    /// Ctrl-O loads one by its name.
+    pub library: Vec<String>,
     pub session: SessionState,
     pub ladder: LadderState,
     pub explain: ExplainState,
@@ -292,6 +295,7 @@ impl App {
             attempts: Vec::new(),
             selected_backend: 0,
             status: None,
+            library: Vec::new(),
             session: SessionState::default(),
             ladder: LadderState::default(),
             explain: ExplainState::default(),

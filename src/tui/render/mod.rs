@@ -259,15 +259,19 @@ fn render_prompt(f: &mut Frame, area: Rect, app: &App) {
         3,
     );
     let title = match p.kind {
-        PromptKind::Save => " save profile to (Enter saves, Esc cancels) ",
-        PromptKind::Load => " load profile from (Enter loads, Esc cancels) ",
+        PromptKind::Save => " save profile to (Enter saves, Esc cancels) ".to_string(),
+        PromptKind::Load if !app.library.is_empty() => format!(
+            " load a file, or from the library: {} (Enter loads) ",
+            crate::text::sanitize(&app.library.join(", "), 60)
+        ),
+        PromptKind::Load => " load profile from (Enter loads, Esc cancels) ".to_string(),
     };
     f.render_widget(Clear, r);
     let para = Paragraph::new(Line::from(vec![
         Span::styled(p.text.clone(), t.get(Role::Text)),
         Span::styled("▏", t.get(Role::Focus)),
     ]))
-    .block(block(title, true, app));
+    .block(block(&title, true, app));
     f.render_widget(para, r);
 }
 
