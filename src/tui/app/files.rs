@@ -80,7 +80,7 @@ impl App {
                     },
                     // A bare name is a profile of the library.
                     PromptKind::Load => {
-                        let path = if self.library.iter().any(|n| *n == text) {
+                        let path = if self.library.contains(&text) {
                             crate::profile::library::path_of(&text).unwrap_or(path)
                         } else {
                             path
