@@ -91,7 +91,7 @@ pub struct Decrypted {
 }
 
 /// Upper bounds whatever the input: messages kept, notes, alerts, transcript bytes.
-const MAX_MESSAGES: usize = 20_000;
+const MAX_MESSAGES: usize = 2_000;
 const MAX_NOTES: usize = 64;
 const MAX_ALERTS: usize = 64;
 /// Protected records described in `records` (the rest are counted, not listed).

@@ -704,7 +704,7 @@ fn cipher_table_is_sorted_and_consistent() {
 
 #[test]
 fn message_count_is_bounded() {
-    // 20k tiny handshake messages hit the cap, not the memory.
+    // 24k tiny handshake messages hit the cap, not the memory.
     let msgs: Vec<u8> = std::iter::repeat_n([14u8, 0, 0, 0], 4000)
         .flatten()
         .collect();
@@ -716,7 +716,7 @@ fn message_count_is_bounded() {
         })
         .collect();
     let t = Transcript::decode(&recs);
-    assert_eq!(t.messages.len(), 20_000);
+    assert_eq!(t.messages.len(), super::walk::MAX_MESSAGES);
     assert!(t.notes.iter().any(|n| n.contains("dropped")));
 }
 

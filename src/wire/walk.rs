@@ -18,7 +18,8 @@ use super::{Alert, Chunk, Direction, names};
 use std::time::Duration;
 
 /// Upper bound on messages kept, whatever the input.
-pub(crate) const MAX_MESSAGES: usize = 20_000;
+/// A real handshake has tens of messages; past this a peer is flooding.
+pub(crate) const MAX_MESSAGES: usize = 2_000;
 /// Upper bound on notes kept.
 const MAX_NOTES: usize = 64;
 
