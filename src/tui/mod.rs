@@ -104,6 +104,9 @@ pub fn run(
     // let the lab arrive as an event.
     let mut app = App::new(Vec::new(), first, &backends, theme);
     app.status = Some("starting the lab (generating its keys)…".into());
+    if let Some(path) = app::recovery_path() {
+        app.use_recovery(path);
+    }
     let (tx, rx) = mpsc::channel::<Event>();
     {
         let tx = tx.clone();

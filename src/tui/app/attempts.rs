@@ -169,6 +169,7 @@ impl App {
             let (profile, teaches, name) = (e.profile.clone(), e.teaches.clone(), e.name.clone());
             self.server = idx;
             self.set_form(&profile);
+            self.mark_saved();
             self.status = Some(format!("lab server '{name}' loaded: {teaches}"));
             self.new_target();
         }
@@ -178,9 +179,10 @@ impl App {
     pub fn lab_ready(&mut self, entries: Vec<LabEntry>, idx: usize, profile: Option<Profile>) {
         self.lab = entries;
         self.server = idx.min(self.lab.len().saturating_sub(1));
-        self.status = None;
+        self.status = self.saved.offer();
         if let Some(p) = profile {
             self.set_form(&p);
+            self.mark_saved();
         }
         self.dirty = true;
     }
