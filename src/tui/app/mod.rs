@@ -17,7 +17,7 @@ mod scan;
 
 pub use crate::explain::Explained;
 pub use attempt::{
-    Attempt, Derived, Explanation, NOT_RESUMED, RESUMED, Slot, ladder_items,
+    Attempt, Derived, Explanation, FULL_ATTEMPTS, NOT_RESUMED, RESUMED, Slot, ladder_items,
 };
 pub use files::{
     Contents, FileWrite, Prompt, PromptKind, RECOVERY_OFFER, Saved, WriteOutcome, recovery_path,
