@@ -332,6 +332,6 @@ fn a_flooding_server_keeps_memory_bounded_over_attempts() {
 }
 
 /// The bound: the lab, three stacks, and the newest attempts' capped recordings.
-const FLOOD_RSS_BOUND_KIB: u64 = 640 * 1024;
+const FLOOD_RSS_BOUND_KIB: u64 = 384 * 1024;
 /// Attempts 3–5 replace older ones' details instead of adding to them.
-const FLOOD_GROWTH_KIB: u64 = 192 * 1024;
+const FLOOD_GROWTH_KIB: u64 = 160 * 1024;
