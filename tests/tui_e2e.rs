@@ -217,7 +217,12 @@ fn legacy_server_walkthrough_in_tmux() {
         socket: format!("tlslens-e2e-{}", std::process::id()),
     };
     // A shell wraps the program so we can see its exit status and the screen after.
-    let cmd = format!("{bin} lab:legacy; echo TLSLENS-EXIT=$?; stty -a; sleep 30");
+    // Its own state directory: the edits left at quit go to a recovery file there.
+    let state = std::env::temp_dir().join(format!("tlslens-e2e-state-{}", t.socket));
+    let cmd = format!(
+        "XDG_STATE_HOME={} {bin} lab:legacy; echo TLSLENS-EXIT=$?; sleep 30",
+        state.display()
+    );
     t.run(&[
         "new-session",
         "-d",
@@ -266,6 +271,17 @@ fn legacy_server_walkthrough_in_tmux() {
     );
     let alt = t.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
     assert_eq!(alt.trim(), "0", "terminal left the alternate screen");
+    // The unsaved edits (level 0, TLS 1.0) were kept for the next start, privately.
+    let recovery = state.join("tlslens/recovery.toml");
+    let text = std::fs::read_to_string(&recovery).expect("a recovery file");
+    assert!(
+        text.contains("seclevel = 0") && text.contains("1.0"),
+        "{text}"
+    );
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&recovery).unwrap().permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
 }
 
 /// SIGHUP (the SSH session dropping) and SIGTERM: the terminal is restored (canonical
