@@ -67,6 +67,35 @@ impl Drop for Watch {
     }
 }
 
+/// The signals that end the whole process cleanly: SIGINT, SIGTERM, SIGHUP (an SSH
+/// session dropping) and SIGQUIT.
+pub const EXIT_SIGNALS: [i32; 4] = [
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGQUIT,
+];
+
+/// Call `f` (on a thread of its own) with the first of [`EXIT_SIGNALS`] to arrive, so
+/// the front end can restore what it changed and exit with [`signal_exit_code`]. The
+/// signals' default action is replaced from now on; false if they cannot be caught.
+pub fn on_exit_signal(f: impl FnOnce(i32) + Send + 'static) -> bool {
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(EXIT_SIGNALS) else {
+        return false;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            f(sig);
+        }
+    });
+    true
+}
+
+/// The shell's convention for a process a signal ended: 128 + the signal's number.
+pub fn signal_exit_code(sig: i32) -> std::process::ExitCode {
+    std::process::ExitCode::from(u8::try_from(128 + sig).unwrap_or(255))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

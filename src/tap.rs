@@ -42,15 +42,33 @@ fn push(l: &mut TapLog, dir: Direction, at: Duration, bytes: &[u8]) {
     if take < bytes.len() {
         l.truncated = true;
     }
-    if take > 0 {
-        l.recorded += take;
-        l.chunks.push(Chunk {
-            dir,
-            at,
-            bytes: bytes.get(..take).unwrap_or(bytes).to_vec(),
-        });
+    if take == 0 {
+        return;
     }
+    l.recorded += take;
+    let bytes = bytes.get(..take).unwrap_or(bytes);
+    // A peer that floods in tiny reads would cost a chunk (and an allocation) per
+    // read: past the first [`MANY_CHUNKS`], reads in the same direction join the last
+    // chunk (up to [`JOINED_CHUNK`] bytes), which keeps its first read's time.
+    if l.chunks.len() >= MANY_CHUNKS
+        && let Some(last) = l.chunks.last_mut()
+        && last.dir == dir
+        && last.bytes.len() + take <= JOINED_CHUNK
+    {
+        last.bytes.extend_from_slice(bytes);
+        return;
+    }
+    l.chunks.push(Chunk {
+        dir,
+        at,
+        bytes: bytes.to_vec(),
+    });
 }
+
+/// Chunks recorded one per read before reads start joining (a handshake takes tens).
+const MANY_CHUNKS: usize = 1024;
+/// The size a joined chunk grows to.
+const JOINED_CHUNK: usize = 16 * 1024;
 
 /// `Read + Write` over a TCP stream, recording everything.
 #[derive(Debug)]
@@ -248,5 +266,48 @@ impl Write for Tap {
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_of_tiny_reads_joins_chunks_and_keeps_every_byte() {
+        let mut l = TapLog::default();
+        push(&mut l, Direction::Client, Duration::ZERO, b"hello");
+        let mut sent = Vec::new();
+        for i in 0..250_000u32 {
+            let b = [(i % 251) as u8; 5];
+            push(
+                &mut l,
+                Direction::Server,
+                Duration::from_micros(i.into()),
+                &b,
+            );
+            sent.extend_from_slice(&b);
+        }
+        assert!(
+            l.chunks.len() < MANY_CHUNKS + 100,
+            "{} chunks",
+            l.chunks.len()
+        );
+        assert!(l.chunks.iter().all(|c| c.bytes.len() <= JOINED_CHUNK));
+        let got: Vec<u8> = l
+            .chunks
+            .iter()
+            .filter(|c| c.dir == Direction::Server)
+            .flat_map(|c| c.bytes.iter().copied())
+            .collect();
+        assert_eq!(got, sent.get(..got.len()).unwrap());
+        assert_eq!(l.recorded, MAX_RECORDED);
+        assert!(l.truncated);
+        // A handshake's few reads stay one chunk each.
+        let mut small = TapLog::default();
+        for _ in 0..10 {
+            push(&mut small, Direction::Server, Duration::ZERO, b"abc");
+        }
+        assert_eq!(small.chunks.len(), 10);
     }
 }

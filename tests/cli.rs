@@ -476,3 +476,49 @@ fn probe_resume_json_and_verbose() {
         "{text}"
     );
 }
+
+#[test]
+fn timeouts_out_of_range_say_the_range() {
+    for t in ["0", "601", "nan"] {
+        input_error(
+            &["probe", "lab:modern", "--timeout", t],
+            "timeout: must be more than 0 and at most 600 seconds",
+        );
+    }
+}
+
+#[test]
+fn a_pasted_url_is_taken_as_curl_takes_it() {
+    // The scheme gives the port; the path and query are dropped.
+    for (url, port) in [
+        ("imaps://127.0.0.1/INBOX?x=1", 993),
+        ("https://127.0.0.1:1/some/path", 1),
+        ("ldaps://127.0.0.1", 636),
+    ] {
+        let out = tlslens(&["probe", url, "--json", "--connect-timeout", "2"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+        assert_eq!(v["target"]["host"], "127.0.0.1", "{url}");
+        assert_eq!(v["target"]["port"], port, "{url}");
+    }
+    input_error(&["probe", "gopher://example.com/"], "no TLS port");
+}
+
+/// Verification fails after the server's flight: the report still says what was
+/// negotiated, and rustls' reason for a SHA-1 certificate names the algorithm.
+#[test]
+fn a_verification_failure_keeps_the_negotiated_version_and_names_the_algorithm() {
+    let out = tlslens(&["probe", "lab:expired", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["ok"], false, "{r}");
+        assert_eq!(r["error"]["kind"], "certificate", "{r}");
+        assert!(r["version"].is_string(), "version from the wire: {r}");
+        assert!(r["cipher"].is_string(), "cipher from the wire: {r}");
+    }
+    let out = tlslens(&["probe", "lab:weak-cert", "--backend", "rustls", "--json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("sha1WithRSAEncryption"), "{text}");
+    assert!(!text.contains("signature_algorithm_id"), "{text}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["results"][0]["version"], "TLSv1.2");
+}

@@ -50,8 +50,32 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// The tlslens process in the pane (a child of the pane's shell).
+    fn tlslens_pid(&self) -> i32 {
+        let shell = self.run(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+        let shell = shell.trim().to_string();
+        for e in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+                continue;
+            };
+            // pid (comm) state ppid …
+            let Some((head, rest)) = stat.rsplit_once(") ") else {
+                continue;
+            };
+            let ppid = rest.split_whitespace().nth(1);
+            if head.ends_with("(tlslens") && ppid == Some(shell.as_str()) {
+                return head.split_whitespace().next().unwrap().parse().unwrap();
+            }
+        }
+        panic!("no tlslens process under the pane's shell {shell}");
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
+        let state = std::env::temp_dir().join(format!("tlslens-e2e-state-{}", self.socket));
+        let _ = std::fs::remove_dir_all(state);
         let _ = Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
@@ -60,10 +84,16 @@ impl Drop for Tmux {
     }
 }
 
-/// Start `tlslens ARGS` at 80×24 in tmux, in `dir`, with its exit status printed after.
+/// Start `tlslens ARGS` at 80×24 in tmux, in `dir`, with its exit status and the
+/// terminal's mode (`stty -a`) printed after.
 fn start(t: &Tmux, args: &str, dir: &std::path::Path) {
     let bin = env!("CARGO_BIN_EXE_tlslens");
-    let cmd = format!("{bin} {args}; echo TLSLENS-EXIT=$?; sleep 30");
+    // Its own state directory: a recovery file from another test is not offered here.
+    let state = std::env::temp_dir().join(format!("tlslens-e2e-state-{}", t.socket));
+    let cmd = format!(
+        "XDG_STATE_HOME={} {bin} {args}; echo TLSLENS-EXIT=$?; stty -a; sleep 30",
+        state.display()
+    );
     let dir = dir.display().to_string();
     t.run(&[
         "new-session",
@@ -187,7 +217,12 @@ fn legacy_server_walkthrough_in_tmux() {
         socket: format!("tlslens-e2e-{}", std::process::id()),
     };
     // A shell wraps the program so we can see its exit status and the screen after.
-    let cmd = format!("{bin} lab:legacy; echo TLSLENS-EXIT=$?; sleep 30");
+    // Its own state directory: the edits left at quit go to a recovery file there.
+    let state = std::env::temp_dir().join(format!("tlslens-e2e-state-{}", t.socket));
+    let cmd = format!(
+        "XDG_STATE_HOME={} {bin} lab:legacy; echo TLSLENS-EXIT=$?; sleep 30",
+        state.display()
+    );
     t.run(&[
         "new-session",
         "-d",
@@ -236,4 +271,83 @@ fn legacy_server_walkthrough_in_tmux() {
     );
     let alt = t.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
     assert_eq!(alt.trim(), "0", "terminal left the alternate screen");
+    // The unsaved edits (level 0, TLS 1.0) were kept for the next start, privately.
+    let recovery = state.join("tlslens/recovery.toml");
+    let text = std::fs::read_to_string(&recovery).expect("a recovery file");
+    assert!(
+        text.contains("seclevel = 0") && text.contains("1.0"),
+        "{text}"
+    );
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&recovery).unwrap().permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
 }
+
+/// SIGHUP (the SSH session dropping) and SIGTERM: the terminal is restored (canonical
+/// mode and echo back, the alternate screen left) and the status is 128 + the signal.
+#[test]
+fn signals_restore_the_terminal_and_say_so_in_the_status() {
+    for (sig, name) in [(libc::SIGHUP, "hup"), (libc::SIGTERM, "term")] {
+        let t = tmux(name);
+        start(&t, "lab:legacy", &std::env::temp_dir());
+        t.wait_for(&["lab:legacy", "Enter to connect"]);
+        let alt = |t: &Tmux| t.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
+        assert_eq!(alt(&t).trim(), "1", "the TUI is on the alternate screen");
+        // SAFETY: kill(2) on the process the test started.
+        assert_eq!(unsafe { libc::kill(t.tlslens_pid(), sig) }, 0);
+        let s = t.wait_for(&[&format!("TLSLENS-EXIT={}", 128 + sig), "speed"]);
+        let words: Vec<&str> = s.split_whitespace().collect();
+        for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(words.contains(&mode), "{mode} restored after {name}:\n{s}");
+        }
+        assert_eq!(alt(&t).trim(), "0", "alternate screen left after {name}");
+    }
+}
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: i32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// A server that floods: each attempt's recording is capped, and attempts beyond the
+/// newest few keep only a summary, so five attempts do not grow the process past a
+/// fixed bound.
+#[test]
+fn a_flooding_server_keeps_memory_bounded_over_attempts() {
+    let t = tmux("flood");
+    start(&t, "lab:flood --timeout 5", &std::env::temp_dir());
+    t.wait_for(&["lab:flood", "Enter to connect"]);
+    let pid = t.tlslens_pid();
+    let mut rss = Vec::new();
+    for i in 1..=5 {
+        t.keys("Enter");
+        t.keys("h");
+        let id = format!("#{i} ");
+        t.wait_until(&format!("attempt {i} done"), |s| {
+            s.lines()
+                .find(|l| l.contains(&id))
+                .is_some_and(|l| !l.contains('…'))
+        });
+        rss.push(rss_kib(pid));
+    }
+    eprintln!("VmRSS after each attempt (KiB): {rss:?}");
+    let (second, last) = (rss[1], rss[4]);
+    assert!(
+        last < FLOOD_RSS_BOUND_KIB,
+        "VmRSS {last} KiB after 5 attempts: {rss:?}"
+    );
+    assert!(
+        last < second + FLOOD_GROWTH_KIB,
+        "VmRSS grew from {second} to {last} KiB over three attempts: {rss:?}"
+    );
+    t.keys("q");
+    t.wait_for(&["TLSLENS-EXIT=0"]);
+}
+
+/// The bound: the lab, three stacks, and the newest attempts' capped recordings.
+const FLOOD_RSS_BOUND_KIB: u64 = 384 * 1024;
+/// Attempts 3–5 replace older ones' details instead of adding to them.
+const FLOOD_GROWTH_KIB: u64 = 160 * 1024;

@@ -233,7 +233,17 @@ fn help_overlay() {
 fn tiny_sizes_do_not_panic() {
     let mut app = app_on("legacy");
     connect(&mut app, "legacy", Action::Connect);
-    for view in [View::Session, View::Editor, View::Diff, View::History] {
+    // Every view, down to 1×1 (a terminal shrunk to nothing).
+    for view in [
+        View::Session,
+        View::Editor,
+        View::Diff,
+        View::Explain,
+        View::Ladder,
+        View::Code,
+        View::Scan,
+        View::History,
+    ] {
         app.update(Action::ShowView(view));
         if view == View::History {
             app.mode = tlslens::tui::app::Mode::Help;

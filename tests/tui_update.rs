@@ -448,3 +448,30 @@ fn load_by_library_name() {
     };
     assert_eq!(path.to_str(), Some("tlslens-profile.toml"));
 }
+
+#[test]
+fn attempts_beyond_the_newest_few_keep_only_a_summary() {
+    let mut app = app();
+    for _ in 0..4 {
+        let cmds = app.update(Action::Connect);
+        finish_probes(&mut app, cmds);
+    }
+    let n = app.attempts.len();
+    assert_eq!(n, 4, "the history keeps every attempt");
+    for (i, a) in app.attempts.iter().enumerate() {
+        let full = i + tlslens::tui::app::FULL_ATTEMPTS >= n;
+        assert_eq!(a.prepared.is_some(), full, "attempt #{}", a.id);
+        if !full {
+            assert!(a.derived.is_empty(), "attempt #{}", a.id);
+            assert!(!matches!(a.explanation, Explanation::Searching));
+        }
+        // The history still has each backend's outcome.
+        for (_, s) in &a.slots {
+            let tlslens::tui::app::Slot::Done(r) = s else {
+                panic!("attempt #{}: every slot finished", a.id);
+            };
+            assert!(r.wire.is_empty() && r.transcript.messages.is_empty() || full);
+            assert!(r.error.is_some());
+        }
+    }
+}

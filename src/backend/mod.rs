@@ -3,6 +3,7 @@
 
 pub mod clients;
 pub mod native;
+mod oid;
 pub mod openssl;
 pub mod rustls;
 

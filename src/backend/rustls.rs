@@ -304,6 +304,33 @@ fn fill_negotiated(view: &mut LibView, conn: &ClientConnection) {
         .unwrap_or_default();
 }
 
+/// rustls' own words, except where they are a Rust debug structure: a signature
+/// algorithm it does not support is named (`super::oid`), not listed as DER bytes.
+fn describe(e: &rustls::Error) -> String {
+    use super::oid::describe_signature as name;
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(C::UnsupportedSignatureAlgorithmContext {
+            signature_algorithm_id: id,
+            ..
+        }) => format!(
+            "invalid peer certificate: unsupported signature algorithm {}",
+            name(id)
+        ),
+        rustls::Error::InvalidCertificate(
+            C::UnsupportedSignatureAlgorithmForPublicKeyContext {
+                signature_algorithm_id: sig,
+                public_key_algorithm_id: key,
+            },
+        ) => format!(
+            "invalid peer certificate: signature algorithm {} does not match the key ({})",
+            name(sig),
+            super::oid::dotted(key).unwrap_or_else(|| "unreadable".into())
+        ),
+        other => other.to_string(),
+    }
+}
+
 fn lib_error(e: &std::io::Error) -> LibError {
     let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
     let mut out = LibError {
@@ -312,7 +339,10 @@ fn lib_error(e: &std::io::Error) -> LibError {
     };
     match inner {
         Some(rustls::Error::AlertReceived(a)) => out.alert_received = Some(u8::from(*a)),
-        Some(rustls::Error::InvalidCertificate(_)) => out.certificate = true,
+        Some(e @ rustls::Error::InvalidCertificate(_)) => {
+            out.certificate = true;
+            out.message = describe(e);
+        }
         Some(other) => out.message = other.to_string(),
         None => {}
     }
@@ -476,12 +506,12 @@ impl ServerCertVerifier for RecordingVerifier {
             Err(e) if name_err && self.mode == VerifyMode::ChainOnly => Verify {
                 // webpki checks the chain before the name, so the chain is good.
                 ok: Some(true),
-                reason: Some(e.to_string()),
+                reason: Some(describe(e)),
                 host_ok: Some(false),
             },
             Err(e) => Verify {
                 ok: Some(false),
-                reason: Some(e.to_string()),
+                reason: Some(describe(e)),
                 host_ok: if name_err { Some(false) } else { None },
             },
         };

@@ -288,6 +288,13 @@ pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    // Caught from before the lab starts: a signal ends the wait below, the lab is
+    // dropped (its private directory removed) and the status says which (128 + n).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiting = tx.clone(); // the wait lasts even if signals cannot be caught
+    crate::cancel::on_exit_signal(move |sig| {
+        let _ = tx.send(sig);
+    });
     let lab = Lab::start().map_err(|e| UsageError::Other(format!("cannot start the lab: {e}")))?;
     println!(
         "tlslens lab: {} practice servers on 127.0.0.1",
@@ -321,13 +328,12 @@ pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
         lab.ca_file().display()
     );
     let _ = std::io::stdout().flush();
-    match args.duration {
-        Some(secs) => std::thread::sleep(std::time::Duration::from_secs(secs)),
-        None => loop {
-            std::thread::park();
-        },
-    }
-    Ok(ExitCode::SUCCESS)
+    let signalled = match args.duration {
+        Some(secs) => rx.recv_timeout(std::time::Duration::from_secs(secs)).ok(),
+        None => rx.recv().ok(),
+    };
+    drop((waiting, lab));
+    Ok(signalled.map_or(ExitCode::SUCCESS, crate::cancel::signal_exit_code))
 }
 
 /// Run a subcommand (`main.rs` starts the TUI when there is none).

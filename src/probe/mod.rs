@@ -286,19 +286,6 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
                 .push(format!("{what}: the wire says {w}, {} says {l}", r.backend));
         }
     }
-    if view.handshake_done {
-        r.version = wire_version.or(view.version.clone());
-        r.cipher = wire_cipher.or(view.cipher.clone());
-        r.cipher_openssl = r
-            .cipher
-            .as_deref()
-            .and_then(names::cipher_id_from_name)
-            .and_then(names::cipher_openssl_name)
-            .map(String::from)
-            .or(view.cipher_openssl.clone());
-        r.group = wire_group.or(view.group.clone());
-        r.alpn = view.alpn.clone();
-    }
     let wire_chain = t.server_certificates();
     let chain = if wire_chain.len() >= view.chain.len() && !wire_chain.is_empty() {
         wire_chain
@@ -313,6 +300,22 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
         .collect();
     r.verify = view.verify.clone();
     r.error = classify(r.backend, p, &view, tap, &t);
+    // Verification failed after the server's flight: what was negotiated is on the
+    // wire even though the library never finished the handshake.
+    let cert_failed = matches!(&r.error, Some(e) if e.kind == ErrorKind::Certificate);
+    if view.handshake_done || (cert_failed && t.saw_server_hello()) {
+        r.version = wire_version.or(view.version.clone());
+        r.cipher = wire_cipher.or(view.cipher.clone());
+        r.cipher_openssl = r
+            .cipher
+            .as_deref()
+            .and_then(names::cipher_id_from_name)
+            .and_then(names::cipher_openssl_name)
+            .map(String::from)
+            .or(view.cipher_openssl.clone());
+        r.group = wire_group.or(view.group.clone());
+        r.alpn = view.alpn.clone();
+    }
     r.ok = view.handshake_done
         && r.error.is_none()
         && (p.verify == VerifyMode::Off || r.verify.ok == Some(true));

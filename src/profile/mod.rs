@@ -270,8 +270,20 @@ impl FieldError {
 
 impl Profile {
     /// Parse a TOML profile; errors name the file's bad key or value.
+    /// A profile from TOML; an error names the line and column (1-based) it is at.
     pub fn from_toml(text: &str) -> Result<Profile, String> {
-        toml::from_str::<Profile>(text).map_err(|e| e.message().to_string())
+        toml::from_str::<Profile>(text).map_err(|e| {
+            let msg = e.message().trim_end();
+            match e.span() {
+                Some(span) => {
+                    let before = text.get(..span.start).unwrap_or(text);
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                    format!("line {line}, column {col}: {msg}")
+                }
+                None => msg.to_string(),
+            }
+        })
     }
 
     pub fn to_toml(&self) -> String {
@@ -406,7 +418,7 @@ impl Profile {
             if !(v.is_finite() && v > 0.0 && v <= 600.0) {
                 errs.push(FieldError::new(
                     field,
-                    format!("{v} is not a number of seconds between 0 and 600"),
+                    "must be more than 0 and at most 600 seconds",
                 ));
             }
         }
@@ -462,6 +474,12 @@ pub fn host_from_text(s: &str) -> String {
 /// Split `HOST[:PORT]`, `[V6]:PORT` or a bare IPv6 address. PORT defaults to 443.
 pub fn parse_target(s: &str) -> Result<(String, u16), FieldError> {
     let s = s.trim();
+    // A pasted URL: the authority, its port or the scheme's (path and query dropped).
+    let (s, default_port) = match reach::url_target(s) {
+        None => (s, 443),
+        Some(Ok(t)) => t,
+        Some(Err(e)) => return Err(FieldError::new(Field::Host, e)),
+    };
     let bad_port = |p: &str| {
         FieldError::new(
             Field::Port,
@@ -494,7 +512,7 @@ pub fn parse_target(s: &str) -> Result<(String, u16), FieldError> {
         (s.to_string(), None)
     };
     let port = match port {
-        None => 443,
+        None => default_port,
         Some(p) => match p.parse::<u16>() {
             Ok(0) | Err(_) => return Err(bad_port(p)),
             Ok(n) => n,

@@ -345,6 +345,40 @@ pub fn no_proxy_matches(list: &str, host: &str) -> bool {
         })
 }
 
+/// The port a URL scheme implies when the URL names none (curl's defaults, for the
+/// schemes that speak TLS from the first byte).
+pub fn scheme_port(scheme: &str) -> Option<u16> {
+    Some(match scheme.to_ascii_lowercase().as_str() {
+        "https" | "wss" => 443,
+        "imaps" => 993,
+        "pop3s" => 995,
+        "smtps" => 465,
+        "ldaps" => 636,
+        "ftps" => 990,
+        "ircs" => 6697,
+        "nntps" | "snews" => 563,
+        "xmpps" => 5223,
+        "mqtts" => 8883,
+        "sips" => 5061,
+        _ => return None,
+    })
+}
+
+/// A pasted URL as a target, as curl takes it: `https://host:port/path?q` →
+/// (`host:port`, the scheme's default port). Path, query, fragment and user info are
+/// dropped. None when `s` is not a URL; an error for a scheme without a TLS port.
+pub fn url_target(s: &str) -> Option<Result<(&str, u16), String>> {
+    let (scheme, rest) = s.split_once("://")?;
+    let Some(port) = scheme_port(scheme) else {
+        return Some(Err(format!(
+            "'{scheme}://' has no TLS port: give HOST:PORT, or a URL such as https://HOST"
+        )));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    Some(Ok((authority, port)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,6 +59,9 @@ fn toml_roundtrip_and_typos() {
     assert_eq!(back, p);
     let err = Profile::from_toml("host = \"x\"\nseclvel = 0\n").unwrap_err();
     assert!(err.contains("seclvel"), "{err}");
+    assert!(err.starts_with("line 2, column 1: "), "{err}");
+    let err = Profile::from_toml("host = \"x\"\nport = [\n").unwrap_err();
+    assert!(err.starts_with("line 2, column 9: "), "{err}");
     let err = Profile::from_toml("min_tls = \"1.4\"\n").unwrap_err();
     assert!(err.contains("1.4"), "{err}");
 }
@@ -89,4 +92,26 @@ fn sni_defaults_to_host_but_never_an_ip() {
     p.host = "example.com".into();
     p.sni = Sni::Auto;
     assert_eq!(p.sni_name(), Some("example.com"));
+}
+
+#[test]
+fn pasted_urls_are_targets_as_curl_reads_them() {
+    for (url, host, port) in [
+        ("https://example.com/path?q=1#f", "example.com", 443),
+        ("https://example.com:8443/x", "example.com", 8443),
+        ("HTTPS://example.com", "example.com", 443),
+        ("imaps://mail.example.com/INBOX", "mail.example.com", 993),
+        ("smtps://user@mail.example.com", "mail.example.com", 465),
+        ("ldaps://dir.example.com", "dir.example.com", 636),
+        ("https://[::1]:8443/", "::1", 8443),
+        ("example.com:993", "example.com", 993),
+    ] {
+        assert_eq!(
+            super::parse_target(url).map_err(|e| e.to_string()),
+            Ok((host.to_string(), port)),
+            "{url}"
+        );
+    }
+    assert!(super::parse_target("gopher://example.com").is_err());
+    assert!(super::parse_target("https://example.com:0/").is_err());
 }

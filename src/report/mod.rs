@@ -267,6 +267,20 @@ fn messages_only<S: serde::Serializer>(t: &Transcript, s: S) -> Result<S::Ok, S:
 }
 
 impl BackendReport {
+    /// Drop what only the detail views use (the recording, transcript, decryption,
+    /// certificates, dialogue, key log, the resumed connection), keeping the outcome:
+    /// version, cipher, error, verification, findings.
+    pub fn release_detail(&mut self) {
+        self.wire = Vec::new();
+        self.transcript = Transcript::default();
+        self.decrypted = None;
+        self.keylog = Vec::new();
+        self.dialogue = Vec::new();
+        self.certificates = Vec::new();
+        self.wire_notes = Vec::new();
+        self.resumed = None;
+    }
+
     /// A client backend whose program is not on this machine.
     pub fn not_installed(&self) -> bool {
         self.client.as_ref().is_some_and(|c| !c.installed)

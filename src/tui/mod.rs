@@ -25,8 +25,8 @@ pub enum Event {
     Resize,
     /// The built-in lab is up (or could not start).
     Lab(Result<Lab, String>),
-    /// SIGTERM, SIGHUP or SIGINT.
-    Signal,
+    /// SIGTERM, SIGHUP, SIGINT or SIGQUIT (its number).
+    Signal(i32),
     /// A background result for `App::update` (probe, diagnosis, file I/O).
     App(Action),
 }
@@ -108,6 +108,9 @@ pub fn run(
         .map(|e| e.name)
         .collect();
     app.status = Some("starting the lab (generating its keys)…".into());
+    if let Some(path) = app::recovery_path() {
+        app.use_recovery(path);
+    }
     let (tx, rx) = mpsc::channel::<Event>();
     {
         let tx = tx.clone();
@@ -116,6 +119,7 @@ pub fn run(
         });
     }
     let mut lab: Option<Lab> = None;
+    let mut signalled: Option<i32> = None;
     {
         let tx = tx.clone();
         std::thread::spawn(move || {
@@ -132,18 +136,12 @@ pub fn run(
             }
         });
     }
-    // SIGTERM/SIGHUP (an SSH session dropping) and SIGINT end the loop cleanly, so the
-    // terminal is restored.
-    if let Ok(mut signals) = signal_hook::iterator::Signals::new([
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ]) {
+    // SIGTERM/SIGHUP (an SSH session dropping), SIGINT and SIGQUIT end the loop
+    // cleanly, so the terminal is restored; the exit status then says which (128 + n).
+    {
         let tx = tx.clone();
-        std::thread::spawn(move || {
-            if signals.forever().next().is_some() {
-                let _ = tx.send(Event::Signal);
-            }
+        crate::cancel::on_exit_signal(move |sig| {
+            let _ = tx.send(Event::Signal(sig));
         });
     }
     let mut terminal = ratatui::init();
@@ -179,7 +177,10 @@ pub fn run(
                 let action = match ev {
                     Event::Key(k) => keys::map_key(&app, k),
                     Event::Resize => Some(Action::Resize),
-                    Event::Signal => Some(Action::Quit),
+                    Event::Signal(sig) => {
+                        signalled = Some(sig);
+                        Some(Action::Quit)
+                    }
                     Event::App(a) => Some(a),
                     Event::Lab(Ok(l)) => {
                         let entries = lab_entries(&l);
@@ -215,5 +216,5 @@ pub fn run(
     ratatui::restore();
     drop(lab);
     result.map_err(|e| UsageError::Other(format!("terminal: {e}")))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(signalled.map_or(ExitCode::SUCCESS, crate::cancel::signal_exit_code))
 }

@@ -189,23 +189,31 @@ pub fn spawn_scan<E: From<Action> + Send + 'static>(
     );
 }
 
-/// Write a file; without `overwrite`, never over an existing one.
+/// Write a file atomically and 0600 (a failure leaves the old one as it was);
+/// without `overwrite`, never over an existing one.
 pub fn write_file(file: &FileWrite) -> WriteOutcome {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true);
-    if file.overwrite {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
+    if !file.overwrite && std::fs::symlink_metadata(&file.path).is_ok() {
+        return WriteOutcome::Exists;
     }
-    match opts
-        .open(&file.path)
-        .and_then(|mut f| f.write_all(file.text.as_bytes()))
-    {
+    match crate::files::write_atomic_private(&file.path, file.text.as_bytes()) {
         Ok(()) => WriteOutcome::Written,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => WriteOutcome::Exists,
         Err(e) => WriteOutcome::Failed(e.to_string()),
     }
+}
+
+/// Write the recovery file (0600, its directory 0700), or remove it (`None`).
+pub fn write_recovery(path: &std::path::Path, text: Option<&str>) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    let Some(text) = text else {
+        return std::fs::remove_file(path);
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    crate::files::write_atomic_private(path, text.as_bytes())
 }
 
 /// Carry out one command. Results come back through `tx` as actions.
@@ -273,6 +281,9 @@ pub fn execute<E: From<Action> + Send + 'static>(cmd: Command, tx: &Sender<E>, a
         Command::Write(file) => {
             let outcome = write_file(&file);
             let _ = tx.send(Action::WriteDone { file, outcome }.into());
+        }
+        Command::Recovery(path, text) => {
+            let _ = write_recovery(&path, text.as_deref());
         }
         Command::Load(path) => {
             let result = std::fs::read_to_string(&path)

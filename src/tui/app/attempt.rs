@@ -10,6 +10,21 @@ use crate::profile::Profile;
 use crate::report::BackendReport;
 use crate::wire::dissect::Dissected;
 
+/// How many of the newest attempts keep their full reports; older ones keep a summary
+/// (see [`Attempt::release`]), so memory stays bounded however many attempts are made.
+pub const FULL_ATTEMPTS: usize = 2;
+
+/// Give memory freed by released attempts and finished probes back to the system:
+/// glibc keeps it per thread arena otherwise, and the process would stay at its
+/// high-water mark, attempt after attempt.
+pub fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free heap pages; it touches no live allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// One backend's state within an attempt.
 #[derive(Clone, Debug)]
 pub enum Slot {
@@ -159,6 +174,21 @@ impl Attempt {
             any = true;
         }
         any.then(|| self.cancel.clone())
+    }
+
+    /// Keep only what the history shows (each backend's outcome, the comparison): the
+    /// recordings, transcripts, derived views, diagnosis and prepared materials go.
+    pub fn release(&mut self) {
+        self.derived = Vec::new();
+        self.prepared = None;
+        if !self.searching() {
+            self.explanation = Explanation::None;
+        }
+        for (_, s) in &mut self.slots {
+            if let Slot::Done(r) = s {
+                r.release_detail();
+            }
+        }
     }
 }
 

@@ -47,10 +47,19 @@ impl App {
         attempt.follows = self.shown;
         self.attempts.push(attempt);
         self.shown = Some(id);
-        // Bounded history: the oldest attempts go first.
+        // Bounded history: the oldest attempts go first, and all but the newest few
+        // keep only a summary of their reports.
         if self.attempts.len() > 200 {
             self.attempts.remove(0);
         }
+        let older = self
+            .attempts
+            .len()
+            .saturating_sub(super::attempt::FULL_ATTEMPTS);
+        for a in self.attempts.iter_mut().take(older) {
+            a.release();
+        }
+        super::attempt::return_freed_memory();
         self.status = None;
         if self.view == View::Editor || self.view == View::History {
             self.view = View::Session;
@@ -157,6 +166,8 @@ impl App {
         {
             a.explanation = e;
             self.dirty = true;
+            // The search's own probes are done: what they allocated goes back.
+            super::attempt::return_freed_memory();
             // A scan that finished while this search ran: diagnose again knowing it.
             if let Some(c) = self.diagnose_with_scan() {
                 self.pending.push(c);
@@ -169,6 +180,7 @@ impl App {
             let (profile, teaches, name) = (e.profile.clone(), e.teaches.clone(), e.name.clone());
             self.server = idx;
             self.set_form(&profile);
+            self.mark_saved();
             self.status = Some(format!("lab server '{name}' loaded: {teaches}"));
             self.new_target();
         }
@@ -178,9 +190,10 @@ impl App {
     pub fn lab_ready(&mut self, entries: Vec<LabEntry>, idx: usize, profile: Option<Profile>) {
         self.lab = entries;
         self.server = idx.min(self.lab.len().saturating_sub(1));
-        self.status = None;
+        self.status = self.saved.offer();
         if let Some(p) = profile {
             self.set_form(&p);
+            self.mark_saved();
         }
         self.dirty = true;
     }

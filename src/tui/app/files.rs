@@ -46,12 +46,90 @@ pub enum WriteOutcome {
     Failed(String),
 }
 
+/// What the next start says when edits were left unsaved.
+pub const RECOVERY_OFFER: &str = "unsaved edits from last time: Ctrl-O recovery to load";
+
+/// The profile as last saved, loaded or picked, and the recovery file that keeps
+/// edits left unsaved at quit (offered at the next start rather than prompted for).
+#[derive(Clone, Debug, Default)]
+pub struct Saved {
+    /// The TOML of the profile last saved, loaded or picked (None: the form was invalid).
+    pub baseline: Option<String>,
+    /// Where unsaved edits go at quit (see [`recovery_path`]); None: nowhere.
+    pub recovery: Option<PathBuf>,
+    /// The recovery file from last time is on offer: Ctrl-O suggests it.
+    pub offered: bool,
+    /// It was loaded: once its edits are saved, a quit removes it.
+    pub recovered: bool,
+}
+
+impl Saved {
+    /// The status line while the recovery file is on offer.
+    pub fn offer(&self) -> Option<String> {
+        (self.offered && !self.recovered).then(|| RECOVERY_OFFER.to_string())
+    }
+}
+
+/// `$XDG_STATE_HOME/tlslens/recovery.toml`, else `~/.local/state/tlslens/recovery.toml`.
+pub fn recovery_path() -> Option<PathBuf> {
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(state.join("tlslens").join("recovery.toml"))
+}
+
 impl App {
+    fn form_toml(&self) -> Option<String> {
+        self.form_profile().ok().map(|(p, _)| p.to_toml())
+    }
+
+    /// The form as it is now counts as saved (a profile was loaded, picked or written).
+    pub(super) fn mark_saved(&mut self) {
+        self.saved.baseline = self.form_toml();
+    }
+
+    /// The form differs from the profile last saved, loaded or picked.
+    pub fn unsaved_edits(&self) -> bool {
+        self.form_toml() != self.saved.baseline
+    }
+
+    /// Unsaved edits at quit go to `path`; a recovery file already there (from last
+    /// time) is offered on the status line.
+    pub fn use_recovery(&mut self, path: PathBuf) {
+        self.saved.offered = path.is_file();
+        self.saved.recovery = Some(path);
+        if let Some(offer) = self.saved.offer() {
+            self.status = Some(offer);
+            self.dirty = true;
+        }
+    }
+
+    /// Quitting: keep unsaved edits in the recovery file, or remove a recovered one
+    /// whose edits are saved now.
+    pub(super) fn quitting(&mut self) -> Vec<Command> {
+        let Some(path) = self.saved.recovery.clone() else {
+            return Vec::new();
+        };
+        if self.unsaved_edits() {
+            // An invalid form has no TOML: the editor shows what is wrong with it.
+            return self
+                .form_toml()
+                .map(|text| vec![Command::Recovery(path, Some(text))])
+                .unwrap_or_default();
+        }
+        if self.saved.recovered {
+            return vec![Command::Recovery(path, None)];
+        }
+        Vec::new()
+    }
+
     pub(super) fn open_prompt(&mut self, kind: PromptKind) {
-        self.mode = Mode::Prompt(Prompt {
-            kind,
-            text: "tlslens-profile.toml".into(),
-        });
+        let text = match (&kind, &self.saved.recovery) {
+            (PromptKind::Load, Some(r)) if self.saved.offer().is_some() => r.display().to_string(),
+            _ => "tlslens-profile.toml".into(),
+        };
+        self.mode = Mode::Prompt(Prompt { kind, text });
     }
 
     /// A key while the save/load prompt is open.
@@ -102,14 +180,21 @@ impl App {
         };
         match outcome {
             WriteOutcome::Written => {
+                if file.contents == Contents::Profile {
+                    self.saved.baseline = Some(file.text.clone());
+                }
                 self.status = Some(format!("{what} to {}", file.path.display()));
             }
             WriteOutcome::Exists => {
                 self.status = None;
                 self.mode = Mode::Confirm(Confirm::Overwrite(Box::new(file)));
             }
+            // The form keeps its edits (and they count as unsaved).
             WriteOutcome::Failed(e) => {
-                self.status = Some(format!("{}: cannot write: {e}", file.path.display()));
+                self.status = Some(format!(
+                    "{}: cannot write: {e} (edits kept)",
+                    file.path.display()
+                ));
             }
         }
     }
@@ -120,9 +205,16 @@ impl App {
         match result {
             Ok(p) => {
                 self.set_form(&p);
+                // Recovered edits stay unsaved until they are saved somewhere.
+                if self.saved.recovery.as_deref() == Some(path) {
+                    self.saved.recovered = true;
+                } else {
+                    self.mark_saved();
+                }
                 self.status = Some(format!("loaded {}", path.display()));
                 self.new_target();
             }
+            // The file is left as it was; the error names its line and column.
             Err(e) => self.status = Some(format!("{}: {e}", path.display())),
         }
     }

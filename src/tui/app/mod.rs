@@ -16,8 +16,12 @@ mod profile_form;
 mod scan;
 
 pub use crate::explain::Explained;
-pub use attempt::{Attempt, Derived, Explanation, NOT_RESUMED, RESUMED, Slot, ladder_items};
-pub use files::{Contents, FileWrite, Prompt, PromptKind, WriteOutcome};
+pub use attempt::{
+    Attempt, Derived, Explanation, FULL_ATTEMPTS, NOT_RESUMED, RESUMED, Slot, ladder_items,
+};
+pub use files::{
+    Contents, FileWrite, Prompt, PromptKind, RECOVERY_OFFER, Saved, WriteOutcome, recovery_path,
+};
 pub use fix::FixProposal;
 pub use scan::{Scan, ScanDone, ScanStatus, scan_target};
 
@@ -224,6 +228,9 @@ pub enum Command {
     },
     /// Stop an attempt's work: shut its sockets, end its search.
     Cancel(Cancel),
+    /// At quit: write the unsaved profile to the recovery file (0600), or remove the
+    /// recovery file (None) once its edits are saved.
+    Recovery(PathBuf, Option<String>),
 }
 
 pub struct App {
@@ -255,6 +262,8 @@ pub struct App {
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// The profile as last saved or loaded, and the recovery file.
+    pub saved: Saved,
     /// The attempt whose results are on screen: none once the target changed.
     shown: Option<usize>,
     /// Commands produced outside `update` (by `loaded`), returned by the next one.
@@ -284,7 +293,7 @@ struct Seen {
 
 impl App {
     pub fn new(lab: Vec<LabEntry>, profile: Profile, backends: &[BackendId], theme: Theme) -> App {
-        App {
+        let mut app = App {
             lab,
             server: 0,
             form: Form::from_profile(&profile, backends),
@@ -308,10 +317,13 @@ impl App {
             theme,
             quit: false,
             dirty: true,
+            saved: Saved::default(),
             shown: None,
             pending: Vec::new(),
             next_id: 1,
-        }
+        };
+        app.mark_saved();
+        app
     }
 
     /// The attempt on screen: the latest, unless the target changed since.
@@ -424,7 +436,7 @@ impl App {
             }
             Action::Quit => {
                 self.quit = true;
-                Vec::new()
+                self.quitting()
             }
             Action::WriteDone { file, outcome } => {
                 self.write_done(*file, outcome);
