@@ -1,0 +1,112 @@
+//! The cargo-fuzz targets' seed corpus (`fuzz/seeds/`), from the same real captures
+//! the tests use: the wire fixtures for the decoder and the dissector, live OpenSSL
+//! handshakes with their key logs for the decryptors and the key-log parser. Written
+//! only on request:
+//! `TLSLENS_FUZZ_SEEDS=fuzz/seeds cargo test --lib write_fuzz_seeds -- --ignored`.
+//! The byte format is the one `fuzz/src/lib.rs` reads.
+
+use super::tests::{ServerOpts, run_openssl};
+use super::tests12::one;
+use crate::wire::Chunk;
+use crate::wire::fixtures::{ALERT, DHE, HRR, TLS11, TLS12, TLS12_CBC, TLS13, chunks};
+use openssl::ssl::SslVersion;
+use std::path::Path;
+
+/// Each chunk as `dir ‖ u16 length ‖ bytes` (longer chunks split).
+fn capture(cs: &[Chunk]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for c in cs {
+        for piece in c.bytes.chunks(0xffff) {
+            out.push(u8::from(c.dir == crate::wire::Direction::Server));
+            out.extend_from_slice(&(piece.len() as u16).to_be_bytes());
+            out.extend_from_slice(piece);
+        }
+    }
+    out
+}
+
+/// The key log, then the capture.
+fn decryption(keylog: &[String], cs: &[Chunk]) -> Vec<u8> {
+    let text = keylog.join("\n");
+    let mut out = (text.len() as u16).to_be_bytes().to_vec();
+    out.extend_from_slice(text.as_bytes());
+    out.extend(capture(cs));
+    out
+}
+
+fn write(root: &Path, target: &str, name: &str, bytes: &[u8]) {
+    let dir = root.join(target);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), bytes).unwrap();
+}
+
+#[test]
+#[ignore = "writes the fuzz seed corpus; run with TLSLENS_FUZZ_SEEDS=DIR"]
+fn write_fuzz_seeds() {
+    let Some(root) = std::env::var_os("TLSLENS_FUZZ_SEEDS") else {
+        return;
+    };
+    let root = Path::new(&root);
+    let fixtures = [
+        ("tls13", TLS13),
+        ("hrr", HRR),
+        ("tls12", TLS12),
+        ("tls11", TLS11),
+        ("alert", ALERT),
+        ("dhe", DHE),
+        ("tls12cbc", TLS12_CBC),
+    ];
+    for (name, text) in fixtures {
+        let bytes = capture(&chunks(text));
+        write(root, "decode", name, &bytes);
+        write(root, "dissect", name, &bytes);
+    }
+    let chacha = run_openssl(ServerOpts::default(), "TLS_CHACHA20_POLY1305_SHA256", None);
+    let hrr = run_openssl(
+        ServerOpts {
+            groups: Some("X25519"),
+            ..Default::default()
+        },
+        "TLS_AES_256_GCM_SHA384",
+        Some("P-256:X25519"),
+    );
+    for (name, cap) in [("chacha20", &chacha), ("hrr_aes256gcm", &hrr)] {
+        write(
+            root,
+            "decrypt13",
+            name,
+            &decryption(&cap.keylog, &cap.chunks),
+        );
+    }
+    let gcm = one(SslVersion::TLS1_2, "ECDHE-ECDSA-AES128-GCM-SHA256", 0);
+    let tls12 = [
+        ("gcm", &gcm),
+        (
+            "cbc_tls11",
+            &one(
+                SslVersion::TLS1_1,
+                "ECDHE-ECDSA-AES256-SHA",
+                super::tests12::NO_ETM,
+            ),
+        ),
+        (
+            "chacha20",
+            &one(SslVersion::TLS1_2, "ECDHE-ECDSA-CHACHA20-POLY1305", 0),
+        ),
+        (
+            "cbc_etm",
+            &one(SslVersion::TLS1_2, "ECDHE-ECDSA-AES128-SHA256", 0),
+        ),
+    ];
+    for (name, cap) in tls12 {
+        write(
+            root,
+            "decrypt12",
+            name,
+            &decryption(&cap.keylog, &cap.chunks),
+        );
+    }
+    let both: Vec<String> = chacha.keylog.iter().chain(&gcm.keylog).cloned().collect();
+    write(root, "keylog", "both", both.join("\n").as_bytes());
+    write(root, "keylog", "tls13", chacha.keylog.join("\n").as_bytes());
+}
