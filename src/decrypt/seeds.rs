@@ -110,3 +110,47 @@ fn write_fuzz_seeds() {
     write(root, "keylog", "both", both.join("\n").as_bytes());
     write(root, "keylog", "tls13", chacha.keylog.join("\n").as_bytes());
 }
+
+/// The inverse of `decryption` (what `fuzz/src/lib.rs` reads).
+fn parse(mut b: &[u8]) -> (Vec<String>, Vec<Chunk>) {
+    let n = usize::from(u16::from_be_bytes([b[0], b[1]]));
+    let keylog = vec![String::from_utf8(b[2..2 + n].to_vec()).unwrap()];
+    b = &b[2 + n..];
+    let mut cs = Vec::new();
+    while let [d, h, l, rest @ ..] = b {
+        let len = usize::from(u16::from_be_bytes([*h, *l]));
+        cs.push(Chunk {
+            dir: if *d == 1 {
+                crate::wire::Direction::Server
+            } else {
+                crate::wire::Direction::Client
+            },
+            at: std::time::Duration::ZERO,
+            bytes: rest[..len].to_vec(),
+        });
+        b = &rest[len..];
+    }
+    (keylog, cs)
+}
+
+/// The committed seeds are whole handshakes whose key logs open them: the fuzz targets
+/// start from decrypting captures, not from the first failed check.
+#[test]
+fn fuzz_seeds_decrypt() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    let read = |p: &str| std::fs::read(dir.join(p)).unwrap();
+    for name in ["chacha20", "hrr_aes256gcm"] {
+        let (keylog, cs) = parse(&read(&format!("decrypt13/{name}")));
+        let d = super::decrypt_tls13(&cs, &keylog).unwrap();
+        assert_eq!(d.server_finished_ok, Some(true), "{name}: {:?}", d.notes);
+    }
+    for name in ["gcm", "cbc_tls11", "chacha20", "cbc_etm"] {
+        let (keylog, cs) = parse(&read(&format!("decrypt12/{name}")));
+        let d = super::decrypt_tls12(&cs, &keylog).unwrap();
+        assert_eq!(d.server_finished_ok, Some(true), "{name}: {:?}", d.notes);
+    }
+    let (_, cs) = parse(&read("decrypt13/chacha20"));
+    let keylog = vec![String::from_utf8(read("keylog/both")).unwrap()];
+    let d = super::decrypt_tls13(&cs, &keylog).unwrap();
+    assert_eq!(d.server_finished_ok, Some(true), "{:?}", d.notes);
+}
