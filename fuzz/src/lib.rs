@@ -30,9 +30,7 @@ fn u16_be(data: &mut &[u8]) -> Option<usize> {
 pub fn chunks(mut data: &[u8]) -> Vec<Chunk> {
     let mut out = Vec::new();
     while out.len() < MAX_CHUNKS {
-        let Some(&[d]) = Some(take(&mut data, 1)).filter(|h| h.len() == 1) else {
-            break;
-        };
+        let &[d] = take(&mut data, 1) else { break };
         let Some(n) = u16_be(&mut data) else { break };
         out.push(Chunk {
             dir: if d & 1 == 1 {
