@@ -45,7 +45,7 @@ fn binder(chunks: &[Chunk], psk: &[u8]) -> Option<Vec<KeyStep>> {
     let fk = hkdf_expand_label(md, &binder_key, "finished", &[], suite.hash_len).ok()?;
     let th = suite.hash(truncated).ok()?;
     let computed = hmac(md, &fk, &th).ok()?;
-    let ok = computed.len() == received.len() && openssl::memcmp::eq(&computed, received);
+    let ok = super::keys::same(&computed, received);
     let rfc = "RFC 8446 §7.1";
     let mut check = KeyStep::new(
         "PSK binder",

@@ -244,6 +244,12 @@ impl Secrets {
     }
 }
 
+/// Constant-time equality that is false, not a panic, when the lengths differ
+/// (`openssl::memcmp::eq` asserts equal lengths; a peer's field can be any length).
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && openssl::memcmp::eq(a, b)
+}
+
 fn unhex(s: &str, max_bytes: usize) -> Option<Vec<u8>> {
     let b = s.as_bytes();
     if !b.len().is_multiple_of(2) || b.len() / 2 > max_bytes {

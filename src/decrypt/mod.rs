@@ -26,6 +26,8 @@ mod prf;
 mod record12;
 mod records;
 mod schedule;
+#[cfg(test)]
+mod seeds;
 mod signed;
 mod steps13;
 #[cfg(test)]

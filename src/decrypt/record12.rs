@@ -277,7 +277,7 @@ impl Conn12 {
         if let Some(m) = etm_mac {
             seen.tag = m.to_vec();
             let expected = self.mac(header, enc).map_err(|e| (e, seen_copy(&seen)))?;
-            if !openssl::memcmp::eq(&expected, m) {
+            if !super::keys::same(&expected, m) {
                 return Err((
                     "MAC does not verify (encrypt-then-MAC; bad_record_mac)".into(),
                     seen,
@@ -319,7 +319,7 @@ impl Conn12 {
             let expected = self
                 .mac(header, &content)
                 .map_err(|e| (e, seen_copy(&seen)))?;
-            if !pad_ok || !openssl::memcmp::eq(&expected, mac) {
+            if !pad_ok || !super::keys::same(&expected, mac) {
                 return Err((
                     "MAC or padding does not verify (MAC-then-encrypt; bad_record_mac)".into(),
                     seen,

@@ -106,9 +106,7 @@ fn verify_legacy(
         want.extend_from_slice(&hash(MessageDigest::sha1(), content).map_err(e)?);
         let mut out = vec![0u8; rsa.size() as usize];
         let ok = match rsa.public_decrypt(sig, &mut out, Padding::PKCS1) {
-            Ok(n) => out
-                .get(..n)
-                .is_some_and(|d| openssl::memcmp::eq(d, &want) && d.len() == want.len()),
+            Ok(n) => out.get(..n).is_some_and(|d| super::keys::same(d, &want)),
             Err(_) => false,
         };
         return Ok((ok, "RSA over MD5 ‖ SHA-1 (implicit, TLS < 1.2)"));

@@ -186,7 +186,7 @@ impl Session<'_> {
         let fk =
             hkdf_expand_label(suite.md, secret, "finished", &[], suite.hash_len).map_err(err)?;
         let expected = hmac(suite.md, &fk, &h).map_err(err)?;
-        let ok = expected.len() == received.len() && openssl::memcmp::eq(&expected, received);
+        let ok = super::keys::same(&expected, received);
         self.out.step(
             KeyStep::new(
                 &format!("{who} finished_key"),

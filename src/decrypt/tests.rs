@@ -4,6 +4,7 @@
 
 use super::keys::{Suite, find_secrets, hkdf_expand_label};
 use super::*;
+use crate::wire::mutate::{apply, apply_lines, edits, line_edits};
 use crate::wire::{Body, Transcript};
 use openssl::asn1::Asn1Time;
 use openssl::bn::BigNum;
@@ -14,6 +15,7 @@ use openssl::pkey::{PKey, Private};
 use openssl::ssl::{SslAcceptor, SslConnector, SslMethod, SslVerifyMode, SslVersion};
 use openssl::x509::extension::SubjectAlternativeName;
 use openssl::x509::{X509, X509NameBuilder};
+use proptest::prelude::*;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -99,9 +101,9 @@ pub(super) fn self_signed() -> (PKey<Private>, X509) {
 
 #[derive(Clone, Copy)]
 pub(super) struct ServerOpts {
-    suites: &'static str,
-    groups: Option<&'static str>,
-    require_client_cert: bool,
+    pub(super) suites: &'static str,
+    pub(super) groups: Option<&'static str>,
+    pub(super) require_client_cert: bool,
 }
 
 impl Default for ServerOpts {
@@ -705,64 +707,50 @@ fn truncated_captures_never_panic() {
     }
 }
 
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
+/// A real TLS 1.3 capture with a client certificate request, made once for all cases.
+fn mutation_sample() -> &'static Capture {
+    static CAP: std::sync::OnceLock<Capture> = std::sync::OnceLock::new();
+    CAP.get_or_init(|| {
+        run_openssl(
+            ServerOpts {
+                require_client_cert: true,
+                ..Default::default()
+            },
+            "TLS_CHACHA20_POLY1305_SHA256",
+            None,
+        )
+    })
 }
 
-#[test]
-fn random_mutations_never_panic() {
-    let cap = run_openssl(
-        ServerOpts {
-            require_client_cert: true,
-            ..Default::default()
-        },
-        "TLS_CHACHA20_POLY1305_SHA256",
-        None,
+/// What any decryption of `chunks` must respect: bounded notes, no more records,
+/// messages or application bytes than the input could hold, serialisable.
+pub(super) fn check_bounded(chunks: &[Chunk], d: &Decrypted) {
+    let input: usize = chunks.iter().map(|c| c.bytes.len()).sum();
+    assert!(d.notes.len() <= MAX_NOTES);
+    assert!(
+        d.records.len() <= input / 5 + 1,
+        "{} records",
+        d.records.len()
     );
-    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
-    for _ in 0..500 {
-        let mut chunks = cap.chunks.clone();
-        for _ in 0..1 + rng.below(4) {
-            let i = rng.below(chunks.len());
-            let Some(c) = chunks.get_mut(i) else { continue };
-            match rng.below(5) {
-                0 if !c.bytes.is_empty() => {
-                    let j = rng.below(c.bytes.len());
-                    c.bytes[j] ^= 1 << rng.below(8);
-                }
-                1 if !c.bytes.is_empty() => {
-                    let j = rng.below(c.bytes.len());
-                    c.bytes[j] = rng.next() as u8;
-                }
-                2 => c.bytes.truncate(rng.below(c.bytes.len() + 1)),
-                3 => {
-                    let dup = c.clone();
-                    chunks.insert(i, dup);
-                }
-                _ => {
-                    let n = rng.below(64);
-                    c.bytes.extend((0..n).map(|_| rng.next() as u8));
-                }
-            }
-        }
-        let mut keylog = cap.keylog.clone();
-        if rng.below(10) == 0 {
-            let k = rng.below(keylog.len());
-            keylog[k] = keylog[k].chars().rev().collect();
-        }
+    assert!(d.messages.len() <= input, "{} messages", d.messages.len());
+    assert_eq!(d.messages.len(), d.raw_messages.len());
+    let app: usize = d.app_data.iter().map(|(_, b)| b.len()).sum();
+    assert!(app <= input, "{app} application bytes from {input}");
+    serde_json::to_string(d).unwrap();
+}
+
+proptest! {
+    #![proptest_config(crate::wire::mutate::cases(512))]
+
+    /// A real capture mutated (flips, truncations, splices, length edits, chunks
+    /// dropped, duplicated, re-split, turned), with its key log intact or damaged.
+    #[test]
+    fn mutated_captures_never_panic(es in edits(), ls in line_edits()) {
+        let cap = mutation_sample();
+        let chunks = apply(&cap.chunks, &es);
+        let keylog = apply_lines(&cap.keylog, &ls);
         if let Ok(d) = decrypt_tls13(&chunks, &keylog) {
-            assert!(d.notes.len() <= MAX_NOTES);
-            let _ = serde_json::to_string(&d).unwrap();
+            check_bounded(&chunks, &d);
         }
     }
 }

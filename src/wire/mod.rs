@@ -25,9 +25,11 @@
 use crate::iana::ciphers;
 pub mod dissect;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod framing;
 mod messages;
+#[cfg(test)]
+pub(crate) mod mutate;
 pub mod names;
 mod show;
 #[cfg(test)]

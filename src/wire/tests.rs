@@ -788,7 +788,7 @@ fn framed() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(super::mutate::cases(200))]
 
     #[test]
     fn arbitrary_bytes_never_panic(
@@ -810,26 +810,15 @@ proptest! {
         check_bounded(&cs);
     }
 
+    /// The real captures, mutated (flips, truncations, splices, length edits, chunks
+    /// dropped, duplicated, re-split), then re-split at random points.
     #[test]
     fn mutated_fixtures_never_panic(
         which in 0..ALL.len(),
-        flips in prop::collection::vec((any::<usize>(), any::<u8>()), 0..10),
-        trunc in any::<usize>(),
+        es in super::mutate::edits(),
         cuts in prop::collection::vec(any::<usize>(), 0..10),
     ) {
-        let mut cs = chunks(ALL[which]);
-        let n = cs.len();
-        for (pos, val) in &flips {
-            let c = &mut cs[pos % n];
-            if !c.bytes.is_empty() {
-                let i = (pos / n) % c.bytes.len();
-                c.bytes[i] ^= val;
-            }
-        }
-        let last = &mut cs[trunc % n];
-        let keep = (trunc / n) % (last.bytes.len() + 1);
-        last.bytes.truncate(keep);
-        // Re-split every chunk at random points, keeping direction.
+        let cs = super::mutate::apply(&chunks(ALL[which]), &es);
         let resplit: Vec<Chunk> = cs
             .iter()
             .flat_map(|c| {

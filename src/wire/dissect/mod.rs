@@ -85,6 +85,36 @@ pub struct Dissected {
     pub fields: Vec<FieldSpan>,
 }
 
+impl Dissected {
+    /// The dissector's promise, checked: depth-0 fields tile `raw` in order, every
+    /// field lies inside it, and the field count is bounded. The first broken one, in
+    /// words. For tests and the fuzz targets.
+    pub fn check_tiling(&self) -> Result<(), String> {
+        let mut pos = 0usize;
+        for f in &self.fields {
+            if f.start
+                .checked_add(f.len)
+                .is_none_or(|end| end > self.raw.len())
+            {
+                return Err(format!("{}: field {} out of range", self.name, f.name));
+            }
+            if f.depth == 0 {
+                if f.start != pos {
+                    return Err(format!("{}: gap/overlap at {}", self.name, f.name));
+                }
+                pos += f.len;
+            }
+        }
+        if pos != self.raw.len() {
+            return Err(format!("{}: raw not covered", self.name));
+        }
+        if self.fields.len() > 2 * MAX_FIELDS + 1 {
+            return Err(format!("{}: {} fields", self.name, self.fields.len()));
+        }
+        Ok(())
+    }
+}
+
 /// Fields kept per message (gap fillers may add a few more).
 const MAX_FIELDS: usize = 2_000;
 /// Items kept per dissection.

@@ -292,7 +292,7 @@ mod props {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        #![proptest_config(crate::wire::mutate::cases(200))]
 
         /// Whatever is built, the decoder reads back field for field and the dissector
         /// tiles without a gap.

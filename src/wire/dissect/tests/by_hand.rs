@@ -1,6 +1,8 @@
 //! Messages built by hand, hostile input, and how the input is fed.
 
 use super::*;
+use crate::wire::mutate::{apply, cases, edits};
+use proptest::prelude::*;
 
 fn hs_msg(t: u8, body: &[u8]) -> Vec<u8> {
     let n = body.len() as u32;
@@ -360,73 +362,48 @@ fn trickled_input_stays_linear() {
     field(&ds[0], "body");
 }
 
-/// xorshift64*: enough randomness for a bounded mutation loop.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
+/// Handshake messages of the real captures, to mutate directly through
+/// `dissect_handshake`.
+fn fixture_messages() -> &'static [Vec<u8>] {
+    static MSGS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    MSGS.get_or_init(|| {
+        ALL.iter()
+            .flat_map(|f| dissect(&chunks(f)))
+            .filter(|d| !d.fields.iter().any(|f| f.name == "content_type"))
+            .map(|d| d.raw)
+            .collect()
+    })
 }
 
-#[test]
-fn mutated_fixtures_never_panic() {
-    let fixtures: Vec<Vec<Chunk>> = ALL.iter().map(|f| chunks(f)).collect();
-    // Handshake messages to mutate directly through dissect_handshake.
-    let msgs: Vec<Vec<u8>> = fixtures
-        .iter()
-        .flat_map(|cs| dissect(cs))
-        .filter(|d| !d.fields.iter().any(|f| f.name == "content_type"))
-        .map(|d| d.raw)
-        .collect();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    for i in 0..1000 {
-        let mut cs = fixtures[i % fixtures.len()].clone();
-        for _ in 0..1 + rng.below(4) {
-            let k = rng.below(cs.len());
-            let c = &mut cs[k];
-            if c.bytes.is_empty() {
-                continue;
-            }
-            match rng.below(4) {
-                0 | 1 => {
-                    let p = rng.below(c.bytes.len());
-                    c.bytes[p] ^= 1 << rng.below(8);
-                }
-                2 => {
-                    let p = rng.below(c.bytes.len());
-                    c.bytes[p] = rng.next() as u8;
-                }
-                _ => {
-                    let n = rng.below(c.bytes.len());
-                    c.bytes.truncate(n);
-                }
-            }
+proptest! {
+    #![proptest_config(cases(512))]
+
+    /// The real captures, mutated (flips, truncations, splices, length edits, chunks
+    /// dropped, duplicated, re-split): every dissected item's fields tile its bytes,
+    /// and the walk yields no more items than there are bytes.
+    #[test]
+    fn mutated_fixtures_tile(which in 0..ALL.len(), es in edits()) {
+        let cs = apply(&chunks(ALL[which]), &es);
+        let input: usize = cs.iter().map(|c| c.bytes.len()).sum();
+        let ds = dissect(&cs);
+        prop_assert!(ds.len() <= input.max(1));
+        for d in &ds {
+            check_tiling(d);
         }
-        for d in dissect(&cs) {
-            check_tiling(&d);
-        }
-        let mut m = msgs[rng.below(msgs.len())].clone();
-        for _ in 0..1 + rng.below(6) {
-            let p = rng.below(m.len());
-            if let Some(b) = m.get_mut(p) {
-                *b = rng.next() as u8;
-            }
-        }
-        if rng.below(3) == 0 {
-            let n = rng.below(m.len());
-            m.truncate(n);
-        }
-        let hint = [None, Some(0x0301), Some(0x0303), Some(0x0304)][rng.below(4)];
+    }
+
+    /// One real handshake message, mutated as a single chunk and dissected with each
+    /// version hint.
+    #[test]
+    fn mutated_messages_tile(
+        which in any::<prop::sample::Index>(),
+        es in edits(),
+        hint in prop::sample::select(vec![None, Some(0x0301u16), Some(0x0303), Some(0x0304)]),
+    ) {
+        let msgs = fixture_messages();
+        let m = msgs[which.index(msgs.len())].clone();
+        let one = [Chunk { dir: Direction::Server, at: Duration::ZERO, bytes: m }];
+        let m: Vec<u8> = apply(&one, &es).into_iter().flat_map(|c| c.bytes).collect();
         check_tiling(&dissect_handshake(Direction::Server, 0.0, &m, hint));
     }
 }
