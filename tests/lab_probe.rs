@@ -477,3 +477,20 @@ fn tls13_flight_is_decrypted_with_the_sessions_own_secrets() {
         d.alerts
     );
 }
+
+/// A finite-field DHE exchange names no group, only its prime: the report says its size.
+#[test]
+fn dhe_group_is_named_by_its_size() {
+    let r = probe_with("weak-cert", Openssl, |p| {
+        p.seclevel = Some(0);
+        p.max_tls = Some(TlsVersion::V1_2);
+        p.ciphers = Some("DHE-RSA-AES128-GCM-SHA256".into());
+    });
+    assert!(r.ok, "{:?}", r.error);
+    assert_eq!(
+        r.cipher.as_deref(),
+        Some("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256")
+    );
+    assert_eq!(r.group.as_deref(), Some("dhe1024"));
+    assert!(r.mismatches.is_empty(), "{:?}", r.mismatches);
+}

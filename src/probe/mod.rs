@@ -267,7 +267,11 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
     }
     let wire_version = t.negotiated_version().map(names::version_name);
     let wire_cipher = t.negotiated_cipher().map(names::cipher_name);
-    let wire_group = t.negotiated_group().map(names::group_name);
+    // A finite-field DHE exchange names no group, only its prime: say its size.
+    let wire_group = t
+        .negotiated_group()
+        .map(names::group_name)
+        .or_else(|| t.dhe_bits().map(|bits| format!("dhe{bits}")));
     if t.saw_server_hello() {
         r.server_hello = Some(ServerChoice {
             version: wire_version.clone(),

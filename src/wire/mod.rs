@@ -185,6 +185,14 @@ impl Transcript {
             _ => None,
         })
     }
+    /// The size in bits of a TLS ≤ 1.2 finite-field DHE prime, when the server's key
+    /// exchange used one (it names no group: the prime itself is sent).
+    pub fn dhe_bits(&self) -> Option<usize> {
+        self.bodies(Direction::Server).find_map(|b| match b {
+            Body::ServerKeyExchange(s) => s.dh_p_bits,
+            _ => None,
+        })
+    }
     /// Whether a ServerHello (not an HRR) was seen.
     pub fn saw_server_hello(&self) -> bool {
         self.server_hello().is_some()
