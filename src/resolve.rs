@@ -101,6 +101,9 @@ impl Sources {
                 p.sni = lp.sni;
                 p.handshake_timeout = lp.handshake_timeout;
                 p.starttls = lp.starttls;
+                if lp.proxy.is_some() {
+                    p.proxy = lp.proxy;
+                }
                 let cacert_flag = self.flags.iter().any(|(f, _)| *f == Field::Cacert);
                 if !cacert_flag && p.cacert.is_none() {
                     p.trust = Trust::File;
@@ -139,7 +142,12 @@ impl Sources {
 }
 
 fn no_lab_server(name: &str, lab: &Lab) -> UsageError {
-    let names: Vec<&str> = lab.servers.iter().map(|s| s.spec.name).collect();
+    let names: Vec<&str> = lab
+        .servers
+        .iter()
+        .chain(&lab.reach)
+        .map(|s| s.spec.name)
+        .collect();
     unknown_lab_server(name, &names)
 }
 

@@ -4,9 +4,10 @@
 //! client, and exported. A client whose runtime is missing is skipped with a message,
 //! except under CI (CI=true), where `.ci/setup` must have installed it.
 
+mod tools;
+
 use std::sync::OnceLock;
 use tlslens::backend::BackendId::{self, Java, Node, Openssl, Python, SClient};
-use tlslens::backend::clients;
 use tlslens::explain::explain_default;
 use tlslens::export::{Lang, export};
 use tlslens::lab::Lab;
@@ -21,20 +22,7 @@ fn lab() -> &'static Lab {
 
 /// The clients installed here; under CI every one must be.
 fn present() -> Vec<BackendId> {
-    BackendId::CLIENTS
-        .into_iter()
-        .filter(|b| {
-            let found = clients::installed(*b);
-            assert!(
-                found || std::env::var_os("CI").is_none(),
-                "client {b} is missing under CI: .ci/setup must install it"
-            );
-            if !found {
-                println!("SKIPPED: {b} is not installed");
-            }
-            found
-        })
-        .collect()
+    tools::clients_present(&BackendId::CLIENTS)
 }
 
 fn probe(p: Profile, backends: &[BackendId]) -> Vec<BackendReport> {

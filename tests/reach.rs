@@ -421,17 +421,17 @@ fn explain_suggests_and_tries_fixes_before_tls() {
     assert!(f["finding"].as_str().unwrap().contains(":465`"), "{f}");
 }
 
-/// The real-client backends do not go through STARTTLS or a proxy yet, and say so.
+/// A real client through STARTTLS from the command line: s_client speaks its own
+/// `-starttls smtp` to the relay, which did the real upgrade with the server.
 #[test]
-fn client_backends_say_they_cannot_reach_through_starttls_yet() {
+fn a_client_backend_upgrades_through_the_relay() {
     let v = cli_json(
         &["probe", "lab:smtp", "--backend", "s_client", "--json"],
         &[],
     );
-    let e = &v["results"][0]["error"];
-    assert_eq!(
-        (e["kind"].as_str(), e["stage"].as_str()),
-        (Some("unsupported"), Some("setup")),
-        "{v}"
-    );
+    let r = &v["results"][0];
+    assert_eq!(r["ok"], true, "{v}");
+    assert_eq!(r["dialogue"][0]["via"], "starttls", "{v}");
+    let lib = r["library"].as_str().unwrap();
+    assert!(lib.contains("answered the client's own"), "{lib}");
 }

@@ -222,6 +222,47 @@ fn editor_with_validation_error() {
     assert!(app.form.get(Field::Port).ends_with("99x"));
 }
 
+/// The proxy row shows what was typed, but not the password, until it is edited.
+#[test]
+fn the_editor_hides_a_proxy_password() {
+    let mut app = app_on("modern");
+    app.update(Action::ShowView(View::Editor));
+    app.form
+        .set(Field::Proxy, "http://lab:s3cret@127.0.0.1:3128");
+    let screen = rows(&app, 160, 48).join("\n");
+    assert!(screen.contains("http://lab:***@127.0.0.1:3128"), "{screen}");
+    assert!(!screen.contains("s3cret"), "{screen}");
+    assert_eq!(
+        app.form.get(Field::Proxy),
+        "http://lab:s3cret@127.0.0.1:3128"
+    );
+}
+
+#[test]
+fn the_lab_list_has_the_starttls_servers_and_the_proxies() {
+    let app = app_on("modern");
+    let names: Vec<&str> = app.lab.iter().map(|e| e.name.as_str()).collect();
+    for name in [
+        "smtp",
+        "sieve",
+        "smtp-refuse",
+        "http-proxy-auth",
+        "socks5-proxy",
+    ] {
+        assert!(names.contains(&name), "{name} not in {names:?}");
+    }
+    let e = app.lab.iter().find(|e| e.name == "socks5-proxy").unwrap();
+    assert!(
+        e.profile
+            .proxy
+            .as_deref()
+            .unwrap()
+            .starts_with("socks5h://")
+    );
+    let e = app.lab.iter().find(|e| e.name == "imap").unwrap();
+    assert_eq!(e.profile.starttls, Some(tlslens::profile::Starttls::Imap));
+}
+
 #[test]
 fn help_overlay() {
     let mut app = app_on("modern");

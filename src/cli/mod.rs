@@ -101,7 +101,7 @@ pub fn parse() -> Cli {
 pub struct ExportArgs {
     /// HOST[:PORT], or lab:NAME (default: the --profile's host and port).
     pub target: Option<String>,
-    /// python, rust-rustls, rust-native-tls, rust-openssl, curl or s_client.
+    /// python, rust-rustls, rust-native-tls, rust-openssl, curl, s_client, java or node.
     #[arg(long = "as", value_name = "LANG", default_value = "python")]
     pub lang: String,
     /// Write to FILE instead of standard output.

@@ -128,8 +128,21 @@ pub fn export(p: &Profile, lang: Lang) -> String {
 /// The same snippet, connecting its TCP socket to `via` (a tlslens recording relay on
 /// loopback) instead of the target, with the SNI name and the name checked left those
 /// of the target. This is what the client backends run: it differs from [`export`]
-/// only in where the socket connects. The Rust targets are not run, so they ignore it.
+/// only in where the socket connects, and so it names no proxy (the relay goes through
+/// the profile's proxy on its way to the target). The Rust targets are not run, so they
+/// ignore it.
 pub fn export_via(p: &Profile, lang: Lang, via: Option<SocketAddr>) -> String {
+    let direct;
+    let p = match via {
+        Some(_) if p.proxy.is_some() => {
+            direct = Profile {
+                proxy: Some("direct".into()),
+                ..p.clone()
+            };
+            &direct
+        }
+        _ => p,
+    };
     match lang {
         Lang::Python => python::python(p, via),
         Lang::RustRustls => rust_rustls::rust_rustls(p),
@@ -151,8 +164,12 @@ pub(crate) fn connect_to(p: &Profile, via: Option<SocketAddr>) -> (String, u16, 
             a.ip().to_string(),
             a.port(),
             Some(format!(
-                "the tlslens relay, which records the handshake and forwards it to {}",
-                quote::shown(&quote::host_port(&p.host, p.port))
+                "the tlslens relay, which records the handshake and forwards it to {}{}",
+                quote::shown(&quote::host_port(&p.host, p.port)),
+                match p.starttls {
+                    Some(proto) => format!(" after its own {proto} upgrade there"),
+                    None => String::new(),
+                }
             )),
         ),
     }

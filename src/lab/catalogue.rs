@@ -327,7 +327,7 @@ pub fn reach_catalogue() -> Vec<ServerSpec> {
     let proxy = |name, summary, proto, auth| ServerSpec {
         name,
         summary,
-        teaches: "--proxy URL: the proxy's own failures (407, 403, SOCKS replies) are told apart from TLS ones",
+        teaches: "lab:NAME probes lab:tls12 through it; the proxy's own failures (407, 403, SOCKS replies) are told apart from TLS ones",
         peer: Peer::Proxy { proto, auth },
     };
     out.extend([

@@ -9,7 +9,6 @@ pub mod certs;
 pub mod hostile;
 pub mod proxy;
 mod servers;
-mod starttls;
 
 pub use catalogue::{catalogue, reach_catalogue};
 
@@ -125,6 +124,9 @@ pub(crate) struct Shared {
 /// At most this many connections are served at once per lab.
 pub(crate) const MAX_ACTIVE: usize = 64;
 
+/// The server `lab:http-proxy` and the other lab proxies lead to.
+pub const PROXIED: &str = "tls12";
+
 /// The running lab: drop it to stop every server.
 pub struct Lab {
     pub servers: Vec<LabServer>,
@@ -210,10 +212,16 @@ impl Lab {
 
     /// The profile a correct client uses for this server: trust the lab CA, check
     /// the name `localhost`, library defaults otherwise.
+    /// A lab proxy's profile is [`PROXIED`] reached through it.
     pub fn profile(&self, name: &str) -> Option<Profile> {
         let s = self.server(name)?;
         let starttls = match s.spec.peer {
-            Peer::Proxy { .. } => return None,
+            Peer::Proxy { .. } => {
+                return Some(Profile {
+                    proxy: self.proxy_url(name),
+                    ..self.profile(PROXIED)?
+                });
+            }
             Peer::Starttls { proto, .. } => Some(proto),
             _ => None,
         };

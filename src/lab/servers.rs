@@ -53,7 +53,7 @@ pub(crate) fn handler(peer: &Peer, pki: &LabPki, name: &'static str) -> io::Resu
     Ok(match peer {
         Peer::Openssl(cfg) => {
             let ctx = openssl_context(cfg, pki).map_err(io::Error::other)?;
-            Arc::new(move |s| serve_openssl(&ctx, s, name))
+            Arc::new(move |s| serve_openssl(&ctx, s, name, b"\r\n\r\n"))
         }
         Peer::Rustls => {
             let cfg = Arc::new(rustls_config(pki).map_err(io::Error::other)?);
@@ -66,8 +66,16 @@ pub(crate) fn handler(peer: &Peer, pki: &LabPki, name: &'static str) -> io::Resu
             let (proto, refuse) = (*proto, *refuse);
             let ctx = openssl_context(&OpensslServer::default(), pki).map_err(io::Error::other)?;
             Arc::new(move |mut s| {
-                if super::starttls::dialogue(proto, refuse, &mut s).is_some() {
-                    serve_openssl(&ctx, s, name);
+                if crate::net::starttls_server::dialogue(
+                    proto,
+                    refuse,
+                    &mut s,
+                    crate::net::starttls_server::LAB,
+                )
+                .is_some()
+                {
+                    // Inside TLS a mail client's first command is one line.
+                    serve_openssl(&ctx, s, name, b"\n");
                 }
             })
         }
@@ -154,8 +162,9 @@ fn answer(name: &str) -> Vec<u8> {
     format!("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\ntlslens lab: {name}\n").into_bytes()
 }
 
-/// Read whatever the client sends until it closes or a request ends, bounded.
-fn drain_request<S: Read>(s: &mut S) {
+/// Read whatever the client sends until it closes or a request ends (`end` seen),
+/// bounded.
+fn drain_request<S: Read>(s: &mut S, end: &[u8]) {
     let mut buf = [0u8; 4096];
     let mut seen = 0usize;
     let started = Instant::now();
@@ -166,7 +175,7 @@ fn drain_request<S: Read>(s: &mut S) {
                 seen += n;
                 if buf
                     .get(..n)
-                    .is_some_and(|b| b.windows(4).any(|w| w == b"\r\n\r\n"))
+                    .is_some_and(|b| b.windows(end.len()).any(|w| w == end))
                 {
                     return;
                 }
@@ -175,12 +184,12 @@ fn drain_request<S: Read>(s: &mut S) {
     }
 }
 
-fn serve_openssl(ctx: &SslContext, stream: TcpStream, name: &str) {
+fn serve_openssl(ctx: &SslContext, stream: TcpStream, name: &str, end: &[u8]) {
     let Ok(ssl) = Ssl::new(ctx) else { return };
     let Ok(mut tls) = ssl.accept(stream) else {
         return;
     };
-    drain_request(&mut tls);
+    drain_request(&mut tls, end);
     let _ = tls.write_all(&answer(name));
     let _ = tls.shutdown();
 }
@@ -207,7 +216,7 @@ fn serve_rustls(cfg: Arc<rustls::ServerConfig>, mut stream: TcpStream, name: &st
         return;
     };
     let mut tls = rustls::StreamOwned::new(conn, &mut stream);
-    drain_request(&mut tls);
+    drain_request(&mut tls, b"\r\n\r\n");
     let _ = tls.write_all(&answer(name));
     tls.conn.send_close_notify();
     let _ = tls.flush();

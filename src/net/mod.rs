@@ -5,6 +5,7 @@
 mod open;
 pub mod proxy;
 pub mod starttls;
+pub mod starttls_server;
 pub mod talk;
 
 pub use open::{OpenError, OpenFail, OpenStage, Opened, open, open_with, proxy_for};

@@ -188,20 +188,6 @@ fn connection(
         });
         return (r, Kept::default());
     }
-    if b.is_client() && (p.starttls.is_some() || p.proxy.is_some()) {
-        r.error = Some(ErrorReport {
-            kind: ErrorKind::Unsupported,
-            stage: Stage::Setup,
-            alert: None,
-            alert_from: None,
-            message: "not through STARTTLS or a proxy yet".into(),
-            detail: format!(
-                "{b} runs through tlslens' recording relay, which does not carry a STARTTLS \
-                 dialogue or a proxy yet; the in-process stacks do"
-            ),
-        });
-        return (r, Kept::default());
-    }
     // The connection is made when the backend is ready for it: at once for the
     // in-process stacks, once its program has connected to the relay for a client. It is
     // opened the one way the engine reaches a server (`net::open`): TCP, the proxy's

@@ -274,6 +274,21 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
+/// The proxy field's text with any password replaced by `***`, valid or not (the
+/// editor shows what was typed, but not the password).
+pub fn redact_proxy_text(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_string();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return text.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => text.to_string(),
+    }
+}
+
 /// What the proxy field says: use the environment (None), go direct, or this proxy.
 pub fn proxy_setting(text: Option<&str>) -> Result<Option<ProxyUrl>, String> {
     match text.map(str::trim) {
@@ -382,6 +397,27 @@ pub fn url_target(s: &str) -> Option<Result<(&str, u16), String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_proxy_password_is_never_shown() {
+        assert_eq!(
+            redact_proxy_text("http://lab:tlslens@127.0.0.1:3128"),
+            "http://lab:***@127.0.0.1:3128"
+        );
+        // Invalid (no port) and a password holding '@': still hidden.
+        assert_eq!(redact_proxy_text("socks5h://u:p@ss@h"), "socks5h://u:***@h");
+        assert_eq!(redact_proxy_text("http://h:1"), "http://h:1");
+        assert_eq!(redact_proxy_text("direct"), "direct");
+        let p = crate::profile::Profile {
+            proxy: Some("http://lab:s3cret@127.0.0.1:3128".into()),
+            ..Default::default()
+        };
+        let debug = format!("{p:?}");
+        assert!(
+            !debug.contains("s3cret") && debug.contains("lab:***@"),
+            "{debug}"
+        );
+    }
 
     #[test]
     fn proxy_urls_parse_as_curl_does() {

@@ -39,10 +39,12 @@ impl From<Action> for Event {
 
 const TICK: Duration = Duration::from_millis(100);
 
-/// The lab as the TUI lists it.
+/// The lab as the TUI lists it: the TLS servers, then the STARTTLS servers and the
+/// proxies (each reaching lab:tls12).
 pub fn lab_entries(lab: &Lab) -> Vec<LabEntry> {
     lab.servers
         .iter()
+        .chain(&lab.reach)
         .filter_map(|s| {
             Some(LabEntry {
                 name: s.spec.name.to_string(),
@@ -88,7 +90,8 @@ pub fn run(
 ) -> Result<ExitCode, UsageError> {
     let theme = theme::Theme::load(theme_name).map_err(UsageError::Other)?;
     if let Some(name) = target.and_then(|t| t.strip_prefix("lab:")) {
-        let names: Vec<&str> = crate::lab::catalogue().iter().map(|s| s.name).collect();
+        let all = [crate::lab::catalogue(), crate::lab::reach_catalogue()].concat();
+        let names: Vec<&str> = all.iter().map(|s| s.name).collect();
         if !names.contains(&name) {
             return Err(crate::resolve::unknown_lab_server(name, &names));
         }

@@ -4,6 +4,7 @@ use std::process::Command;
 
 /// Whether `tool arg` runs. Under CI every tool the tests use is installed by
 /// .ci/setup: a missing one is a broken setup, not a reason to pass.
+#[allow(dead_code)] // not every test binary runs tools
 pub fn have(tool: &str, arg: &str) -> bool {
     let found = Command::new(tool)
         .arg(arg)
@@ -17,4 +18,24 @@ pub fn have(tool: &str, arg: &str) -> bool {
         println!("SKIPPED: `{tool}` is not installed");
     }
     found
+}
+
+/// Those of the client backends `wanted` installed here; under CI every one must be.
+#[allow(dead_code)] // not every test binary runs clients
+pub fn clients_present(wanted: &[tlslens::backend::BackendId]) -> Vec<tlslens::backend::BackendId> {
+    wanted
+        .iter()
+        .copied()
+        .filter(|b| {
+            let found = tlslens::backend::clients::installed(*b);
+            assert!(
+                found || std::env::var_os("CI").is_none(),
+                "client {b} is missing under CI: .ci/setup must install it"
+            );
+            if !found {
+                println!("SKIPPED: {b} is not installed");
+            }
+            found
+        })
+        .collect()
 }

@@ -133,13 +133,30 @@ fn startup(b: BackendId) -> Duration {
 /// tlslens decrypts a client's TLS 1.3 flight as it does its own stacks'.
 const KEYLOG: &str = "keylog.txt";
 
-fn keylog_env(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+/// The client's environment on top of tlslens': where to write its key log, and no
+/// proxy from the environment (curl would send its connection to the relay through it;
+/// the relay itself goes through the profile's proxy).
+fn client_env(dir: &std::path::Path) -> Vec<(&'static str, String)> {
     let file = dir.join(KEYLOG).display().to_string();
     let node = match std::env::var("NODE_OPTIONS") {
         Ok(o) if !o.trim().is_empty() => format!("{o} --tls-keylog={file}"),
         _ => format!("--tls-keylog={file}"),
     };
-    vec![("SSLKEYLOGFILE", file), ("NODE_OPTIONS", node)]
+    vec![
+        ("SSLKEYLOGFILE", file),
+        ("NODE_OPTIONS", node),
+        ("NO_PROXY", "*".into()),
+        ("no_proxy", "*".into()),
+    ]
+}
+
+/// The protocol whose upgrade the client's code speaks itself (`curl smtp://`,
+/// `s_client -starttls`): the relay answers it as the server would, having done the
+/// real upgrade with the target. A client whose code cannot speak it starts TLS on its
+/// first byte, and the relay's upgrade with the target is all there is.
+fn upgrades_itself(p: &Profile, code: &str) -> Option<crate::profile::Starttls> {
+    p.starttls
+        .filter(|_| !code.contains("NOT EXPRESSIBLE: STARTTLS"))
 }
 
 /// The key-log lines the client wrote (bounded).
@@ -191,7 +208,9 @@ impl Backend for Client {
         for line in export_via(p, l, None).lines() {
             if let Some(why) = line.split("NOT EXPRESSIBLE: ").nth(1) {
                 let field = field_of(why);
-                if !out.iter().any(|u| u.field == field) {
+                // The relay does the upgrade and the proxy for a client that cannot.
+                let relayed = ["starttls", "proxy"].contains(&field);
+                if !relayed && !out.iter().any(|u| u.field == field) {
                     out.push(Unsupported {
                         field,
                         why: why.trim().to_string(),
@@ -275,16 +294,17 @@ fn run(
             .prefix("tlslens-client-")
             .tempdir()?;
         let file = l.file_name();
-        std::fs::write(dir.path().join(file), export_via(p, l, Some(relay.addr)))?;
+        let code = export_via(p, l, Some(relay.addr));
+        std::fs::write(dir.path().join(file), &code)?;
         let prog = match b {
             BackendId::Curl | BackendId::SClient => "bash",
             _ => program,
         };
         let argv = vec![prog.to_string(), file.to_string()];
-        let child = child::spawn(&argv, dir.path(), &keylog_env(dir.path()))?;
-        Ok((relay, dir, argv, child))
+        let child = child::spawn(&argv, dir.path(), &client_env(dir.path()))?;
+        Ok((relay, dir, argv, child, upgrades_itself(p, &code)))
     })();
-    let (relay, dir, argv, mut child) = match started {
+    let (relay, dir, argv, mut child, upgrades) = match started {
         Ok(s) => s,
         Err(e) => {
             setup_failure(&mut view, format!("could not start {program}: {e}"));
@@ -293,6 +313,18 @@ fn run(
         }
     };
     client.command = argv.join(" ");
+    if let Some(proto) = p.starttls {
+        view.library = match upgrades {
+            Some(_) => format!(
+                "{program} (the real client, through the recording relay, which did the {proto} \
+                 upgrade with the server and answered the client's own)"
+            ),
+            None => format!(
+                "{program} (the real client, through the recording relay, which did the {proto} \
+                 upgrade its code cannot)"
+            ),
+        };
+    }
     let t = |s: f64| crate::net::timeout(s);
     let deadline = Instant::now() + startup(b) + t(p.connect_timeout) + t(p.handshake_timeout) * 2;
     let mut server_done = false;
@@ -310,8 +342,15 @@ fn run(
             }
             Some(mut tap) => {
                 tap.set_deadline(Some(deadline));
-                match relay::pump(down, tap) {
-                    Ok(pump) => {
+                let down = match upgrades {
+                    Some(proto) => relay::upgrade(down, proto, deadline),
+                    None => Some(down),
+                };
+                match down.map(|down| relay::pump(down, tap)) {
+                    // The client did not get through its side of the upgrade: its own
+                    // words say why.
+                    None => child.finish(deadline, cancelled),
+                    Some(Ok(pump)) => {
                         let t0 = Instant::now();
                         let fin = child.finish(deadline, cancelled);
                         view.handshake_time = t0.elapsed();
@@ -320,7 +359,7 @@ fn run(
                         up = Some(tap);
                         fin
                     }
-                    Err(_) => child.finish(Instant::now(), cancelled),
+                    Some(Err(_)) => child.finish(Instant::now(), cancelled),
                 }
             }
         },
@@ -335,7 +374,15 @@ fn run(
     let said = words::success(b, &stdout, &stderr);
     client.said = said.as_ref().map(|(v, c)| format!("{v} {c}"));
     let exit_ok = fin.status.is_some_and(|s| s.success());
-    if said.is_none() || !exit_ok {
+    let after = said.is_some() && !exit_ok && !fin.killed && words::after_handshake(b, &stderr);
+    if after {
+        // curl said what it negotiated, then its request (GET /, or the mail protocol's
+        // commands after a STARTTLS upgrade) failed for reasons of that protocol, not of
+        // TLS: the handshake is what is tested. Its words stay in `error_line`.
+        client.error_line =
+            words::error_line(b, &stdout, &stderr).map(|l| crate::text::escape_controls(&l, 512));
+    }
+    if !after && (said.is_none() || !exit_ok) {
         let line =
             words::error_line(b, &stdout, &stderr).map(|l| crate::text::escape_controls(&l, 512));
         let message = match (&line, fin.killed) {

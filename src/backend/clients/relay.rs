@@ -69,6 +69,26 @@ impl Relay {
     }
 }
 
+/// Answer the client's own STARTTLS dialogue as the server would (the relay has done
+/// the real one with the target), within `deadline`; the connection, ready for TLS, or
+/// None when the client did not get through it.
+pub fn upgrade(
+    mut down: TcpStream,
+    proto: crate::profile::Starttls,
+    deadline: Instant,
+) -> Option<TcpStream> {
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(1));
+    down.set_read_timeout(Some(left)).ok()?;
+    down.set_write_timeout(Some(left)).ok()?;
+    let me = crate::net::starttls_server::RELAY;
+    crate::net::starttls_server::dialogue(proto, false, &mut down, me)?;
+    down.set_read_timeout(None).ok()?;
+    down.set_write_timeout(None).ok()?;
+    Some(down)
+}
+
 /// Both directions being forwarded.
 pub struct Pump {
     stop: Arc<AtomicBool>,

@@ -65,6 +65,27 @@ pub fn error_line(b: BackendId, stdout: &str, stderr: &str) -> Option<String> {
         .map(String::from)
 }
 
+/// Whether the client's failure came after a handshake it completed and is about the
+/// protocol it spoke inside TLS, not about TLS: curl's request failed with an error
+/// that names no TLS or certificate problem (`curl: (56) response reading failed`,
+/// `(52) Empty reply from server`, `(8) Weird server reply`). Only curl sends a request;
+/// the other clients stop after the handshake.
+pub fn after_handshake(b: BackendId, stderr: &str) -> bool {
+    let Some(line) = error_line(b, "", stderr).filter(|_| b == BackendId::Curl) else {
+        return false;
+    };
+    let l = line.to_ascii_lowercase();
+    let tls = [
+        "ssl",
+        "tls",
+        "alert",
+        "certificate",
+        "handshake",
+        "timed out",
+    ];
+    !tls.iter().any(|k| l.contains(k)) && !certificate(&line)
+}
+
 /// An alert the client says it received: OpenSSL's "tlsv1 alert protocol version",
 /// Node's "SSL alert number 70", Java's "Received fatal alert: protocol_version".
 pub fn alert(line: &str) -> Option<u8> {
@@ -156,6 +177,11 @@ mod tests {
                 .unwrap()
                 .starts_with("curl: (35)")
         );
+        let app = "* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384\ncurl: (56) response reading failed (errno: 0)\n";
+        assert!(after_handshake(BackendId::Curl, app));
+        let tls = "curl: (56) OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required\n";
+        assert!(!after_handshake(BackendId::Curl, tls));
+        assert!(!after_handshake(BackendId::Python, app));
         assert_eq!(alert("Received fatal alert: protocol_version"), Some(70));
         assert_eq!(alert("...:SSL alert number 40"), Some(40));
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Profile editor: one row per field — label, value (insecure values marked), error.
 
 use super::block;
+use crate::profile::Field;
 use crate::tui::app::{App, Pane};
 use crate::tui::form::Kind;
 use crate::tui::theme::Role;
@@ -54,6 +55,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             Some(match field.kind {
                 Kind::Choice(_) => format!("‹ {} ›", field.raw),
                 Kind::Text if field.raw.is_empty() => "(default)".to_string(),
+                // The proxy's password stays hidden unless the row is being edited.
+                Kind::Text if field.key == Field::Proxy => {
+                    crate::profile::redact_proxy_text(&field.raw)
+                }
                 Kind::Text => field.raw.clone(),
             })
         };

@@ -1,7 +1,9 @@
-//! Lab servers that speak a protocol's upgrade to TLS (SMTP, IMAP, POP3, FTP, XMPP,
-//! LDAP, PostgreSQL, MySQL, IRC, NNTP, Sieve) before handing the connection to the
-//! lab's OpenSSL acceptor; one SMTP server refuses STARTTLS. Each reads at most a few
-//! KiB, line by line, with the lab's timeouts.
+//! The server's side of a protocol's upgrade to TLS (SMTP, IMAP, POP3, FTP, XMPP,
+//! LDAP, PostgreSQL, MySQL, IRC, NNTP, Sieve), spoken by the lab's servers before their
+//! TLS acceptor (one SMTP server refuses) and by the client relay to a real client that
+//! upgrades by itself (`curl smtp://`, `s_client -starttls`) while the relay upgrades the
+//! connection to the target. Each reads at most a few KiB, line by line, with the
+//! caller's socket timeouts. Client and server sides are [`super::starttls`] and this.
 
 use crate::profile::Starttls;
 use std::io::{Read, Write};
@@ -57,26 +59,46 @@ impl Peer<'_> {
     }
 }
 
+/// Who the server says it is: its host name and the words in its greetings.
+#[derive(Clone, Copy)]
+pub struct Persona {
+    pub host: &'static str,
+    pub who: &'static str,
+}
+
+pub const LAB: Persona = Persona {
+    host: "lab.tlslens.invalid",
+    who: "tlslens lab",
+};
+
+pub const RELAY: Persona = Persona {
+    host: "relay.tlslens.invalid",
+    who: "tlslens relay",
+};
+
 /// Speak the server's side of `proto`. `Some(())` when TLS should start now; a refusing
 /// server answers no and returns None.
-pub(crate) fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream) -> Option<()> {
+pub fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream, me: Persona) -> Option<()> {
+    let Persona { host, who } = me;
     let mut p = Peer { s, read: 0 };
     match proto {
         Starttls::Smtp => {
-            p.say("220 lab.tlslens.invalid ESMTP tlslens lab\r\n")?;
+            p.say(&format!("220 {host} ESMTP {who}\r\n"))?;
             p.line()?; // EHLO
             if refuse {
-                p.say("250-lab.tlslens.invalid\r\n250 SIZE 10240000\r\n")?;
+                p.say(&format!("250-{host}\r\n250 SIZE 10240000\r\n"))?;
                 p.line()?;
                 p.say("454 4.7.0 TLS not available due to local problem\r\n")?;
                 return None;
             }
-            p.say("250-lab.tlslens.invalid\r\n250-PIPELINING\r\n250 STARTTLS\r\n")?;
+            p.say(&format!("250-{host}\r\n250-PIPELINING\r\n250 STARTTLS\r\n"))?;
             p.line()?;
             p.say("220 2.0.0 Ready to start TLS\r\n")
         }
         Starttls::Imap => {
-            p.say("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] tlslens lab\r\n")?;
+            p.say(&format!(
+                "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] {who}\r\n"
+            ))?;
             commands(&mut p, |cmd| {
                 let mut w = cmd.split_whitespace();
                 let tag = w.next().unwrap_or("*");
@@ -93,17 +115,23 @@ pub(crate) fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream) -> Opti
             })
         }
         Starttls::Pop3 => {
-            p.say("+OK tlslens lab POP3 ready\r\n")?;
-            p.line()?;
-            p.say("+OK Begin TLS negotiation\r\n")
+            p.say(&format!("+OK {who} POP3 ready\r\n"))?;
+            // curl asks for the capabilities first.
+            commands(&mut p, |cmd| {
+                match cmd.trim().to_ascii_uppercase().as_str() {
+                    "STLS" => ("+OK Begin TLS negotiation\r\n".into(), true),
+                    "CAPA" => ("+OK\r\nSTLS\r\n.\r\n".into(), false),
+                    _ => ("-ERR only STLS here\r\n".into(), false),
+                }
+            })
         }
         Starttls::Ftp => {
-            p.say("220-tlslens lab FTP\r\n220 ready\r\n")?;
+            p.say(&format!("220-{who} FTP\r\n220 ready\r\n"))?;
             p.line()?;
             p.say("234 AUTH TLS successful\r\n")
         }
         Starttls::Nntp => {
-            p.say("200 tlslens lab NNTP ready\r\n")?;
+            p.say(&format!("200 {who} NNTP ready\r\n"))?;
             commands(&mut p, |cmd| {
                 match cmd.trim().to_ascii_uppercase().as_str() {
                     "STARTTLS" => ("382 Continue with TLS negotiation\r\n".into(), true),
@@ -116,16 +144,18 @@ pub(crate) fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream) -> Opti
             })
         }
         Starttls::Sieve => {
-            p.say(
-                "\"IMPLEMENTATION\" \"tlslens lab\"\r\n\"SIEVE\" \"fileinto\"\r\n\
+            p.say(&format!(
+                "\"IMPLEMENTATION\" \"{who}\"\r\n\"SIEVE\" \"fileinto\"\r\n\
                  \"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\nOK \"ready\"\r\n",
-            )?;
+            ))?;
             p.line()?;
             p.say("OK \"Begin TLS negotiation now\"\r\n")
         }
         Starttls::Irc => {
             p.line()?;
-            p.say(":lab.tlslens.invalid 670 * :STARTTLS successful, proceed with TLS handshake\r\n")
+            p.say(&format!(
+                ":{host} 670 * :STARTTLS successful, proceed with TLS handshake\r\n"
+            ))
         }
         Starttls::Xmpp => {
             let open = p.until("<stream:stream")?;
@@ -152,7 +182,7 @@ pub(crate) fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream) -> Opti
             p.send(b"\x30\x0c\x02\x01\x01\x78\x07\x0a\x01\x00\x04\x00\x04\x00")
         }
         Starttls::Postgres => {
-            if p.exact(8)? != crate::net::starttls::PG_SSLREQUEST {
+            if p.exact(8)? != super::starttls::PG_SSLREQUEST {
                 return None;
             }
             p.send(b"S")
@@ -182,7 +212,7 @@ fn commands(p: &mut Peer, answer: impl Fn(&str) -> (String, bool)) -> Option<()>
 
 /// A MySQL protocol-10 greeting offering CLIENT_SSL.
 fn mysql_greeting() -> Vec<u8> {
-    use crate::net::starttls::{CLIENT_PROTOCOL_41, CLIENT_SECURE_CONNECTION, CLIENT_SSL};
+    use super::starttls::{CLIENT_PROTOCOL_41, CLIENT_SECURE_CONNECTION, CLIENT_SSL};
     let caps = CLIENT_SSL | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION;
     let mut body = vec![10u8];
     body.extend_from_slice(b"8.0.40-tlslens-lab\0");
