@@ -1,8 +1,8 @@
 //! STARTTLS against real servers nobody here wrote, from Debian's packages: Dovecot
-//! (IMAP). Each test starts its own daemon on a free loopback port, with its own
-//! configuration and a throwaway certificate in a temporary directory, and stops it
-//! (its whole process group) at the end, panic or not. Every backend upgrades through
-//! it; then the daemon is started with TLS off, and the refusal is classified
+//! (IMAP) and PostgreSQL. Each test starts its own daemon on a free loopback port, with
+//! its own configuration and a throwaway certificate in a temporary directory, and
+//! stops it (its whole process group) at the end, panic or not. Every backend upgrades
+//! through it; then the daemon is started with TLS off, and the refusal is classified
 //! `starttls-refused` at stage `starttls` with the server's own answer quoted. Needs
 //! root (the daemons drop privileges or switch to their own users) and the packages
 //! .ci/setup installs.
@@ -11,7 +11,8 @@ mod daemon;
 mod tools;
 
 use daemon::{
-    Daemon, assert_refused, assert_upgraded, free_port, probe, root, self_signed, workdir,
+    Daemon, assert_refused, assert_upgraded, free_port, installed, probe, root, self_signed, setup,
+    workdir,
 };
 use std::path::Path;
 use std::process::Command;
@@ -65,4 +66,84 @@ fn dovecot_imap_starttls_with_every_backend_and_its_refusal() {
     let (_dovecot, port) = start_dovecot(dir.path(), false);
     // Dovecot without TLS: `a1 BAD Unknown command.` (STARTTLS is not offered).
     assert_refused(&probe(port, Starttls::Imap), "\"a1 ");
+}
+
+// --- PostgreSQL ---
+
+/// Debian 12's PostgreSQL (package `postgresql`, version 15).
+const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+/// initdb and postgres refuse to run as root: they run as `postgres`.
+fn as_postgres(program: &str) -> Command {
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=postgres", "--regid=postgres", "--clear-groups"])
+        .arg(format!("{PG_BIN}/{program}"));
+    cmd
+}
+
+fn start_postgres(dir: &Path, tls: bool) -> (Daemon, u16) {
+    let port = free_port();
+    let d = dir.display();
+    let mut cmd = as_postgres("postgres");
+    cmd.current_dir(dir)
+        .arg("-D")
+        .arg(dir.join("data"))
+        .arg("-k")
+        .arg(dir)
+        .args(["-p", &port.to_string()])
+        .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]);
+    if tls {
+        cmd.args(["-c", "ssl=on"])
+            .args(["-c", &format!("ssl_cert_file={d}/cert.pem")])
+            .args(["-c", &format!("ssl_key_file={d}/key.pem")]);
+    } else {
+        cmd.args(["-c", "ssl=off"]);
+    }
+    // SIGINT is PostgreSQL's fast shutdown; its backends are in sessions of their own
+    // and stop with the postmaster.
+    let mut pg = Daemon::spawn("postgres", cmd, &dir.join("postgres.log")).stop_with("INT");
+    pg.wait_listening(port, None);
+    (pg, port)
+}
+
+#[test]
+fn postgresql_sslrequest_with_every_backend_and_its_refusal() {
+    if !root("PostgreSQL runs as the postgres user, which needs root")
+        || !installed(&format!("{PG_BIN}/postgres"))
+        || !installed(&format!("{PG_BIN}/initdb"))
+        || !tools::have("setpriv", "--version")
+    {
+        return;
+    }
+    let dir = workdir();
+    let d = dir.path();
+    self_signed(d, "postgres.tlslens.invalid");
+    setup(
+        "chown",
+        Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(d),
+        None,
+    );
+    setup(
+        "initdb",
+        as_postgres("initdb")
+            .current_dir(d)
+            .arg("-D")
+            .arg(d.join("data"))
+            .args(["-U", "postgres", "--auth=trust", "--no-sync"]),
+        None,
+    );
+    let (pg, port) = start_postgres(d, true);
+    // PostgreSQL answers the SSLRequest with one byte: `S`.
+    assert_upgraded(
+        &probe(port, Starttls::Postgres),
+        "S (TLS accepted)",
+        "postgres.tlslens.invalid",
+    );
+    drop(pg);
+
+    // The same cluster with ssl=off answers `N`.
+    let (_pg, port) = start_postgres(d, false);
+    assert_refused(&probe(port, Starttls::Postgres), "\"N: ");
 }
