@@ -1,11 +1,11 @@
 //! STARTTLS against real servers nobody here wrote, from Debian's packages: Dovecot
-//! (IMAP) and PostgreSQL. Each test starts its own daemon on a free loopback port, with
-//! its own configuration and a throwaway certificate in a temporary directory, and
-//! stops it (its whole process group) at the end, panic or not. Every backend upgrades
-//! through it; then the daemon is started with TLS off, and the refusal is classified
-//! `starttls-refused` at stage `starttls` with the server's own answer quoted. Needs
-//! root (the daemons drop privileges or switch to their own users) and the packages
-//! .ci/setup installs.
+//! (IMAP), PostgreSQL and OpenLDAP's slapd. Each test starts its own daemon on a free
+//! loopback port, with its own configuration and a throwaway certificate in a temporary
+//! directory, and stops it (its whole process group) at the end, panic or not. Every
+//! backend upgrades through it; then the daemon is started with TLS off, and the
+//! refusal is classified `starttls-refused` at stage `starttls` with the server's own
+//! answer quoted. Needs root (the daemons drop privileges or switch to their own users)
+//! and the packages .ci/setup installs.
 
 mod daemon;
 mod tools;
@@ -146,4 +146,53 @@ fn postgresql_sslrequest_with_every_backend_and_its_refusal() {
     // The same cluster with ssl=off answers `N`.
     let (_pg, port) = start_postgres(d, false);
     assert_refused(&probe(port, Starttls::Postgres), "\"N: ");
+}
+
+// --- OpenLDAP (slapd) ---
+
+fn start_slapd(dir: &Path, tls: bool) -> (Daemon, u16) {
+    let port = free_port();
+    let d = dir.display();
+    let mut conf = format!("pidfile {d}/slapd.pid\nargsfile {d}/slapd.args\n");
+    if tls {
+        self_signed(dir, "slapd.tlslens.invalid");
+        conf.push_str(&format!(
+            "TLSCertificateFile {d}/cert.pem\nTLSCertificateKeyFile {d}/key.pem\n"
+        ));
+    }
+    // No database: the root DSE and the StartTLS extended operation are enough.
+    std::fs::write(dir.join("slapd.conf"), conf).unwrap();
+    let mut cmd = Command::new("slapd");
+    cmd.arg("-f")
+        .arg(dir.join("slapd.conf"))
+        .args(["-h", &format!("ldap://127.0.0.1:{port}/")])
+        // Any -d keeps it in the foreground; `stats` logs each operation to stderr.
+        .args(["-d", "stats"]);
+    let mut slapd = Daemon::spawn("slapd", cmd, &dir.join("slapd.log"));
+    slapd.wait_listening(port, None);
+    (slapd, port)
+}
+
+#[test]
+fn openldap_starttls_with_every_backend_and_its_refusal() {
+    if !root("slapd binds and reads its files as root here") || !installed("/usr/sbin/slapd") {
+        return;
+    }
+    let dir = workdir();
+    let (slapd, port) = start_slapd(dir.path(), true);
+    let results = probe(port, Starttls::Ldap);
+    assert_upgraded(&results, "resultCode 0", "slapd.tlslens.invalid");
+    // slapd's own account: the extended operation, then TLS, once per backend.
+    slapd.assert_logged("EXT oid=1.3.6.1.4.1.1466.20037", results.len());
+    slapd.assert_logged("TLS established", results.len());
+    drop(slapd);
+
+    // Without a certificate slapd does not know the operation: resultCode 2
+    // (protocolError) with its diagnostic message.
+    let dir = workdir();
+    let (_slapd, port) = start_slapd(dir.path(), false);
+    assert_refused(
+        &probe(port, Starttls::Ldap),
+        "\"resultCode 2 unsupported extended operation\"",
+    );
 }
