@@ -1,11 +1,11 @@
 //! STARTTLS against real servers nobody here wrote, from Debian's packages: Dovecot
-//! (IMAP), PostgreSQL and OpenLDAP's slapd. Each test starts its own daemon on a free
-//! loopback port, with its own configuration and a throwaway certificate in a temporary
-//! directory, and stops it (its whole process group) at the end, panic or not. Every
-//! backend upgrades through it; then the daemon is started with TLS off, and the
-//! refusal is classified `starttls-refused` at stage `starttls` with the server's own
-//! answer quoted. Needs root (the daemons drop privileges or switch to their own users)
-//! and the packages .ci/setup installs.
+//! (IMAP), PostgreSQL, OpenLDAP's slapd and MariaDB. Each test starts its own daemon on
+//! a free loopback port, with its own configuration and a throwaway certificate in a
+//! temporary directory, and stops it (its whole process group) at the end, panic or
+//! not. Every backend upgrades through it; then the daemon is started with TLS off, and
+//! the refusal is classified `starttls-refused` at stage `starttls` with the server's
+//! own answer quoted. Needs root (the daemons drop privileges or switch to their own
+//! users) and the packages .ci/setup installs.
 
 mod daemon;
 mod tools;
@@ -195,4 +195,68 @@ fn openldap_starttls_with_every_backend_and_its_refusal() {
         &probe(port, Starttls::Ldap),
         "\"resultCode 2 unsupported extended operation\"",
     );
+}
+
+// --- MariaDB ---
+
+fn start_mariadb(dir: &Path, tls: bool) -> (Daemon, u16) {
+    let port = free_port();
+    let d = dir.display();
+    let mut cmd = Command::new("mariadbd");
+    cmd.arg("--no-defaults")
+        .arg(format!("--datadir={d}/data"))
+        .arg(format!("--socket={d}/mariadbd.sock"))
+        .arg(format!("--pid-file={d}/mariadbd.pid"))
+        .arg(format!("--port={port}"))
+        .args([
+            "--bind-address=127.0.0.1",
+            "--user=root",
+            "--skip-name-resolve",
+        ])
+        .arg("--innodb-buffer-pool-size=16M");
+    if tls {
+        cmd.arg(format!("--ssl-cert={d}/cert.pem"))
+            .arg(format!("--ssl-key={d}/key.pem"));
+    } else {
+        cmd.arg("--skip-ssl");
+    }
+    let mut db = Daemon::spawn("mariadbd", cmd, &dir.join("mariadbd.log"));
+    db.wait_listening(port, None);
+    (db, port)
+}
+
+#[test]
+fn mariadb_sslrequest_with_every_backend_and_its_refusal() {
+    if !root("mariadbd runs as root here (--user=root)")
+        || !installed("/usr/sbin/mariadbd")
+        || !installed("/usr/bin/mariadb-install-db")
+    {
+        return;
+    }
+    let dir = workdir();
+    let d = dir.path();
+    self_signed(d, "mariadb.tlslens.invalid");
+    setup(
+        "mariadb-install-db",
+        Command::new("mariadb-install-db")
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", d.join("data").display()))
+            .args(["--user=root", "--skip-test-db"])
+            .arg("--auth-root-authentication-method=normal"),
+        None,
+    );
+    let (db, port) = start_mariadb(d, true);
+    // The greeting names the server: `5.5.5-10.11.…-MariaDB-…`.
+    assert_upgraded(
+        &probe(port, Starttls::Mysql),
+        "MariaDB",
+        "mariadb.tlslens.invalid",
+    );
+    drop(db);
+
+    // With --skip-ssl the greeting lacks CLIENT_SSL.
+    let (_db, port) = start_mariadb(d, false);
+    let results = probe(port, Starttls::Mysql);
+    assert_refused(&results, "MariaDB");
+    assert_refused(&results, "does not offer CLIENT_SSL\"");
 }
