@@ -1,11 +1,11 @@
 //! STARTTLS against real servers nobody here wrote, from Debian's packages: Dovecot
-//! (IMAP), PostgreSQL, OpenLDAP's slapd and MariaDB. Each test starts its own daemon on
-//! a free loopback port, with its own configuration and a throwaway certificate in a
-//! temporary directory, and stops it (its whole process group) at the end, panic or
-//! not. Every backend upgrades through it; then the daemon is started with TLS off, and
-//! the refusal is classified `starttls-refused` at stage `starttls` with the server's
-//! own answer quoted. Needs root (the daemons drop privileges or switch to their own
-//! users) and the packages .ci/setup installs.
+//! (IMAP), PostgreSQL, OpenLDAP's slapd, MariaDB and Postfix (SMTP). Each test starts
+//! its own daemon on a free loopback port, with its own configuration and a throwaway
+//! certificate in a temporary directory, and stops it (its whole process group) at the
+//! end, panic or not. Every backend upgrades through it; then the daemon is started
+//! with TLS off, and the refusal is classified `starttls-refused` at stage `starttls`
+//! with the server's own answer quoted. Needs root (the daemons drop privileges or
+//! switch to their own users) and the packages .ci/setup installs.
 
 mod daemon;
 mod tools;
@@ -259,4 +259,121 @@ fn mariadb_sslrequest_with_every_backend_and_its_refusal() {
     let results = probe(port, Starttls::Mysql);
     assert_refused(&results, "MariaDB");
     assert_refused(&results, "does not offer CLIENT_SSL\"");
+}
+
+// --- Postfix (SMTP) ---
+
+fn start_postfix(dir: &Path, tls: bool) -> (Daemon, u16) {
+    let port = free_port();
+    let d = dir.display();
+    // Postfix's unprivileged processes reach the queue through the temporary directory.
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let conf = dir.join("conf");
+    for sub in [&conf, &dir.join("queue"), &dir.join("data")] {
+        std::fs::create_dir_all(sub).unwrap();
+    }
+    // Postfix's own state (master.lock, caches), written as the `postfix` user.
+    setup(
+        "chown",
+        Command::new("chown").arg("postfix").arg(dir.join("data")),
+        None,
+    );
+    let tls_conf = if tls {
+        self_signed(dir, "postfix.tlslens.invalid");
+        format!(
+            "smtpd_tls_security_level = may\nsmtpd_tls_cert_file = {d}/cert.pem\n\
+             smtpd_tls_key_file = {d}/key.pem\n"
+        )
+    } else {
+        "smtpd_tls_security_level = none\n".to_string()
+    };
+    let maillog = dir.join("maillog");
+    std::fs::write(
+        conf.join("main.cf"),
+        format!(
+            "compatibility_level = 3.6\nmyhostname = postfix.tlslens.invalid\n\
+             mydestination =\nalias_maps =\nalias_database =\n\
+             queue_directory = {d}/queue\ndata_directory = {d}/data\n\
+             inet_interfaces = 127.0.0.1\ninet_protocols = ipv4\n\
+             maillog_file = {d}/maillog\nmaillog_file_prefixes = {d}\n{tls_conf}"
+        ),
+    )
+    .unwrap();
+    // smtpd on our port, and what it talks to; nothing chrooted.
+    std::fs::write(
+        conf.join("master.cf"),
+        format!(
+            "127.0.0.1:{port} inet n - n - - smtpd\n\
+             anvil unix - - n - 1 anvil\n\
+             tlsmgr unix - - n 1000? 1 tlsmgr\n\
+             postlog unix-dgram n - n - 1 postlogd\n\
+             proxymap unix - - n - - proxymap\n\
+             rewrite unix - - n - - trivial-rewrite\n\
+             cleanup unix n - n - 0 cleanup\n\
+             qmgr unix n - n 300 1 qmgr\n\
+             bounce unix - - n - 0 bounce\n\
+             defer unix - - n - 0 bounce\n\
+             trace unix - - n - 0 bounce\n\
+             verify unix - - n - 1 verify\n\
+             scache unix - - n - 1 scache\n"
+        ),
+    )
+    .unwrap();
+    // Postfix rereads a configuration file changed in the last seconds until it
+    // settles (300 ms at a time, about 2 s): these were written whole, age them.
+    let settled = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for f in ["main.cf", "master.cf"] {
+        let file = std::fs::File::options().write(true).open(conf.join(f));
+        file.and_then(|f| f.set_modified(settled)).unwrap();
+    }
+    // `postfix check` fills the queue directory and sets owners (slow: once per
+    // directory; a restart with another main.cf reuses the queue).
+    if !dir.join("queue/pid").is_dir() {
+        setup(
+            "postfix check",
+            Command::new("postfix").arg("-c").arg(&conf).arg("check"),
+            Some(&maillog),
+        );
+    }
+    let daemons = Command::new("postconf")
+        .args(["-h", "daemon_directory"])
+        .output()
+        .unwrap();
+    let master = format!("{}/master", String::from_utf8_lossy(&daemons.stdout).trim());
+    // What `postfix start-fg` runs, without its shell around it: master stays in the
+    // foreground and makes itself a session (so process group) leader; on SIGTERM it
+    // stops its children.
+    let mut cmd = Command::new(master);
+    cmd.arg("-c").arg(&conf).arg("-s");
+    let mut master = Daemon::spawn_setsid("postfix master", cmd, &dir.join("master.log"));
+    master.wait_listening(port, Some(&maillog));
+    (master, port)
+}
+
+#[test]
+fn postfix_smtp_starttls_with_every_backend_and_its_refusal() {
+    if !root("Postfix needs root to start its master") || !installed("/usr/sbin/postfix") {
+        return;
+    }
+    let dir = workdir();
+    let (master, port) = start_postfix(dir.path(), true);
+    assert_upgraded(
+        &probe(port, Starttls::Smtp),
+        "220 postfix.tlslens.invalid ESMTP Postfix",
+        "postfix.tlslens.invalid",
+    );
+    drop(master);
+
+    // The same queue, TLS off: Postfix neither offers nor knows STARTTLS.
+    let (_master, port) = start_postfix(dir.path(), false);
+    let results = probe(port, Starttls::Smtp);
+    assert_refused(&results, "\"502 5.5.1 Error: command not implemented\"");
+    for r in &results {
+        let ehlo: Vec<&str> = r.dialogue.iter().map(|e| e.text.as_str()).collect();
+        assert!(ehlo.contains(&"250-PIPELINING"), "{ehlo:?}");
+        assert!(
+            !ehlo.iter().any(|l| l.starts_with("250-STARTTLS")),
+            "{ehlo:?}"
+        );
+    }
 }
