@@ -74,7 +74,8 @@ fn connect(t: &mut Talk, proxy: &ProxyUrl, host: &str, port: u16) -> Result<(), 
                 quote(&status)
             ),
         )),
-        407 => Err(Failure::new(
+        // tinyproxy answers wrong Basic credentials with 401 rather than 407.
+        407 | 401 if proxy.auth.is_some() => Err(Failure::new(
             TalkFail::Auth,
             format!("the proxy refused our credentials: {}", quote(&status)),
         )),

@@ -194,6 +194,13 @@ impl Pump {
     /// Stop forwarding, shut both connections and wait for the threads. Returns
     /// whether the server had ended its side by itself, and the target's tap.
     pub fn close(self) -> (bool, Tap) {
+        // The client has exited: what it sent last (its Finished, a close_notify) is
+        // still on its way; let the client-to-server side reach the client's EOF
+        // before the connection is shut (a server would log a failed handshake).
+        let drained = Instant::now() + Duration::from_millis(500);
+        while self.threads.first().is_some_and(|t| !t.is_finished()) && Instant::now() < drained {
+            std::thread::sleep(POLL / 4);
+        }
         let server_done = self.server_done.load(Ordering::SeqCst);
         self.stop.store(true, Ordering::SeqCst);
         let _ = self.up.shutdown(Shutdown::Both);
