@@ -89,6 +89,28 @@ fn every_starttls_protocol_with_the_clients() {
             );
             assert!(r.timing_ms.starttls.is_some(), "{name} {}", r.backend);
             let own = r.library.contains("answered the client's own");
+            // The client's own upgrade is recorded after the real one, as the relay
+            // answered it.
+            let relay_lines = r.dialogue.iter().filter(|e| e.via == "relay").count();
+            assert_eq!(
+                relay_lines > 0,
+                own,
+                "{name} {}: {:?}",
+                r.backend,
+                r.dialogue
+            );
+            if own {
+                let first_relay = r.dialogue.iter().position(|e| e.via == "relay");
+                let last_real = r.dialogue.iter().rposition(|e| e.via == "starttls");
+                assert!(first_relay > last_real, "{name}: {:?}", r.dialogue);
+                assert!(
+                    r.dialogue
+                        .iter()
+                        .any(|e| e.via == "relay" && e.from == "client"),
+                    "{name}: the client's words: {:?}",
+                    r.dialogue
+                );
+            }
             assert_eq!(
                 own,
                 speaks_itself(r.backend, proto),

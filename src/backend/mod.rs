@@ -99,6 +99,9 @@ pub struct LibView {
     pub library: String,
     /// A real client program: what it did and said.
     pub client: Option<clients::ClientRun>,
+    /// A client's own upgrade dialogue, answered by its relay (`via` "relay"), which
+    /// follows the real one with the server in the report.
+    pub relay_dialogue: Vec<crate::net::talk::Exchange>,
     /// What this stack keeps to resume the session in another connection.
     pub resume: Option<Resume>,
     /// The library says this handshake resumed an earlier session.

@@ -5,6 +5,7 @@
 //! connection to the target. Each reads at most a few KiB, line by line, with the
 //! caller's socket timeouts. Client and server sides are [`super::starttls`] and this.
 
+use super::talk::Exchange;
 use crate::profile::Starttls;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -15,9 +16,26 @@ const MAX_READ: usize = 16 * 1024;
 struct Peer<'a> {
     s: &'a mut TcpStream,
     read: usize,
+    /// What each side said, when the caller keeps a record (the relay does).
+    log: Option<Vec<Exchange>>,
 }
 
 impl Peer<'_> {
+    fn note(&mut self, from: &'static str, text: &str) {
+        if let Some(log) = &mut self.log
+            && log.len() < 256
+        {
+            for l in text.split('\n').map(|l| l.trim_end_matches('\r')) {
+                if !l.is_empty() {
+                    log.push(Exchange {
+                        via: "relay",
+                        from,
+                        text: crate::text::sanitize(l, 300),
+                    });
+                }
+            }
+        }
+    }
     fn byte(&mut self) -> Option<u8> {
         if self.read >= MAX_READ {
             return None;
@@ -39,7 +57,9 @@ impl Peer<'_> {
                 b => out.push(b),
             }
         }
-        Some(String::from_utf8_lossy(&out).trim_end().to_string())
+        let line = String::from_utf8_lossy(&out).trim_end().to_string();
+        self.note("client", &line);
+        Some(line)
     }
     fn exact(&mut self, n: usize) -> Option<Vec<u8>> {
         (0..n).map(|_| self.byte()).collect()
@@ -49,12 +69,17 @@ impl Peer<'_> {
         while !out.ends_with(end.as_bytes()) {
             out.push(self.byte()?);
         }
-        Some(String::from_utf8_lossy(&out).into_owned())
+        let text = String::from_utf8_lossy(&out).into_owned();
+        self.note("client", &text);
+        Some(text)
     }
     fn say(&mut self, text: &str) -> Option<()> {
+        self.note("server", text);
         self.s.write_all(text.as_bytes()).ok()
     }
-    fn send(&mut self, bytes: &[u8]) -> Option<()> {
+    /// A binary message, recorded as `what` it is.
+    fn send(&mut self, bytes: &[u8], what: &str) -> Option<()> {
+        self.note("server", what);
         self.s.write_all(bytes).ok()
     }
 }
@@ -79,8 +104,31 @@ pub const RELAY: Persona = Persona {
 /// Speak the server's side of `proto`. `Some(())` when TLS should start now; a refusing
 /// server answers no and returns None.
 pub fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream, me: Persona) -> Option<()> {
+    let mut p = Peer {
+        s,
+        read: 0,
+        log: None,
+    };
+    speak(proto, refuse, &mut p, me)
+}
+
+/// [`dialogue`], never refusing, with what each side said (`via` "relay").
+pub fn dialogue_recorded(
+    proto: Starttls,
+    s: &mut TcpStream,
+    me: Persona,
+) -> (Option<()>, Vec<Exchange>) {
+    let mut p = Peer {
+        s,
+        read: 0,
+        log: Some(Vec::new()),
+    };
+    let done = speak(proto, false, &mut p, me);
+    (done, p.log.unwrap_or_default())
+}
+
+fn speak(proto: Starttls, refuse: bool, p: &mut Peer, me: Persona) -> Option<()> {
     let Persona { host, who } = me;
-    let mut p = Peer { s, read: 0 };
     match proto {
         Starttls::Smtp => {
             p.say(&format!("220 {host} ESMTP {who}\r\n"))?;
@@ -99,7 +147,7 @@ pub fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream, me: Persona) -
             p.say(&format!(
                 "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] {who}\r\n"
             ))?;
-            commands(&mut p, |cmd| {
+            commands(p, |cmd| {
                 let mut w = cmd.split_whitespace();
                 let tag = w.next().unwrap_or("*");
                 match w.next().map(str::to_ascii_uppercase).as_deref() {
@@ -117,12 +165,10 @@ pub fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream, me: Persona) -
         Starttls::Pop3 => {
             p.say(&format!("+OK {who} POP3 ready\r\n"))?;
             // curl asks for the capabilities first.
-            commands(&mut p, |cmd| {
-                match cmd.trim().to_ascii_uppercase().as_str() {
-                    "STLS" => ("+OK Begin TLS negotiation\r\n".into(), true),
-                    "CAPA" => ("+OK\r\nSTLS\r\n.\r\n".into(), false),
-                    _ => ("-ERR only STLS here\r\n".into(), false),
-                }
+            commands(p, |cmd| match cmd.trim().to_ascii_uppercase().as_str() {
+                "STLS" => ("+OK Begin TLS negotiation\r\n".into(), true),
+                "CAPA" => ("+OK\r\nSTLS\r\n.\r\n".into(), false),
+                _ => ("-ERR only STLS here\r\n".into(), false),
             })
         }
         Starttls::Ftp => {
@@ -132,15 +178,13 @@ pub fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream, me: Persona) -
         }
         Starttls::Nntp => {
             p.say(&format!("200 {who} NNTP ready\r\n"))?;
-            commands(&mut p, |cmd| {
-                match cmd.trim().to_ascii_uppercase().as_str() {
-                    "STARTTLS" => ("382 Continue with TLS negotiation\r\n".into(), true),
-                    "CAPABILITIES" => (
-                        "101 Capability list:\r\nVERSION 2\r\nSTARTTLS\r\n.\r\n".into(),
-                        false,
-                    ),
-                    _ => ("500 only STARTTLS here\r\n".into(), false),
-                }
+            commands(p, |cmd| match cmd.trim().to_ascii_uppercase().as_str() {
+                "STARTTLS" => ("382 Continue with TLS negotiation\r\n".into(), true),
+                "CAPABILITIES" => (
+                    "101 Capability list:\r\nVERSION 2\r\nSTARTTLS\r\n.\r\n".into(),
+                    false,
+                ),
+                _ => ("500 only STARTTLS here\r\n".into(), false),
             })
         }
         Starttls::Sieve => {
@@ -178,20 +222,29 @@ pub fn dialogue(proto: Starttls, refuse: bool, s: &mut TcpStream, me: Persona) -
                 return None;
             }
             p.exact(len)?;
+            p.note(
+                "client",
+                &format!("LDAP extended request ({} bytes)", len + 2),
+            );
             // ExtendedResponse, messageID 1, resultCode success, empty DN and message.
-            p.send(b"\x30\x0c\x02\x01\x01\x78\x07\x0a\x01\x00\x04\x00\x04\x00")
+            p.send(
+                b"\x30\x0c\x02\x01\x01\x78\x07\x0a\x01\x00\x04\x00\x04\x00",
+                "LDAP ExtendedResponse: resultCode 0 (success)",
+            )
         }
         Starttls::Postgres => {
             if p.exact(8)? != super::starttls::PG_SSLREQUEST {
                 return None;
             }
-            p.send(b"S")
+            p.note("client", "SSLRequest");
+            p.send(b"S", "S (TLS accepted)")
         }
         Starttls::Mysql => {
-            p.send(&mysql_greeting())?;
+            p.send(&mysql_greeting(), "MySQL greeting offering CLIENT_SSL")?;
             let head = p.exact(4)?;
             let len = usize::from(*head.first()?);
             p.exact(len)?;
+            p.note("client", &format!("SSLRequest ({len} bytes)"));
             Some(())
         }
     }

@@ -219,6 +219,7 @@ fn connection(
     let cancelled = || cancel.is_cancelled();
     let mut view = backend.handshake_late(p, &prep.materials, &mut connect, &cancelled, resume);
     drop(watch);
+    r.dialogue.append(&mut view.relay_dialogue);
     if let Some(e) = failed {
         open_error(&mut r, *e);
         r.client = view.client;

@@ -343,7 +343,7 @@ fn run(
             Some(mut tap) => {
                 tap.set_deadline(Some(deadline));
                 let down = match upgrades {
-                    Some(proto) => relay::upgrade(down, proto, deadline),
+                    Some(proto) => relay::upgrade(down, proto, deadline, &mut view.relay_dialogue),
                     None => Some(down),
                 };
                 match down.map(|down| relay::pump(down, tap)) {

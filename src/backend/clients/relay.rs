@@ -71,11 +71,12 @@ impl Relay {
 
 /// Answer the client's own STARTTLS dialogue as the server would (the relay has done
 /// the real one with the target), within `deadline`; the connection, ready for TLS, or
-/// None when the client did not get through it.
+/// None when the client did not get through it; and what each side said.
 pub fn upgrade(
     mut down: TcpStream,
     proto: crate::profile::Starttls,
     deadline: Instant,
+    said: &mut Vec<crate::net::talk::Exchange>,
 ) -> Option<TcpStream> {
     let left = deadline
         .saturating_duration_since(Instant::now())
@@ -83,7 +84,9 @@ pub fn upgrade(
     down.set_read_timeout(Some(left)).ok()?;
     down.set_write_timeout(Some(left)).ok()?;
     let me = crate::net::starttls_server::RELAY;
-    crate::net::starttls_server::dialogue(proto, false, &mut down, me)?;
+    let (done, log) = crate::net::starttls_server::dialogue_recorded(proto, &mut down, me);
+    *said = log;
+    done?;
     down.set_read_timeout(None).ok()?;
     down.set_write_timeout(None).ok()?;
     Some(down)

@@ -205,6 +205,14 @@ fn dialogue_items(r: &BackendReport) -> Vec<Dissected> {
                     "The proxy's own dialogue before the tunnel opens: HTTP CONNECT or SOCKS5.",
                     "RFC 9110 §9.3.6, RFC 1928",
                 )
+            } else if x.via == "relay" {
+                (
+                    "client's STARTTLS",
+                    "The client program's own upgrade dialogue, answered by tlslens' relay as \
+                     the server would; the relay had done the real one with the server (the \
+                     STARTTLS lines above). Then the client's TLS goes to the server.",
+                    "RFC 3207, RFC 2595, RFC 4217, RFC 4511 §4.14",
+                )
             } else {
                 (
                     "STARTTLS",
