@@ -306,6 +306,41 @@ fn json_contract_and_fleet_lines() {
     // Nothing listens on port 9: reported in its line, and the exit status says so.
     assert_eq!(rows.iter().filter(|r| !r["error"].is_null()).count(), 1);
     assert_eq!(all.status.code(), Some(1));
+    // Each line counts its own connections (the fleet scans several at once): the
+    // same as the target scanned alone.
+    let port_of = |n: &str| lab().server(n).unwrap().addr.port();
+    let row = |rows: &[serde_json::Value], port: u16| {
+        rows.iter()
+            .find(|r| r["target"]["port"] == port)
+            .unwrap()
+            .clone()
+    };
+    let alone = tlslens_bin(&["scan", &addr("tls12"), "--json", "--sni", "localhost"]);
+    let alone: serde_json::Value = serde_json::from_slice(&alone.stdout).unwrap();
+    assert_eq!(
+        row(&rows, port_of("tls12"))["connections"],
+        alone["connections"],
+        "{rows:?}"
+    );
+    // And `--max-connections` caps each target, not the fleet.
+    let capped = tlslens_bin(&[
+        "scan",
+        "--targets",
+        file,
+        "--json",
+        "--sni",
+        "localhost",
+        "--max-connections",
+        "5",
+    ]);
+    let capped: Vec<serde_json::Value> = String::from_utf8_lossy(&capped.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for name in ["tls12", "legacy", "modern"] {
+        let n = row(&capped, port_of(name))["connections"].as_u64().unwrap();
+        assert!((1..=5).contains(&n), "{name}: {n} connections");
+    }
     let half = tlslens_bin(&[
         "scan",
         "--targets",

@@ -97,7 +97,8 @@ impl Answer {
 /// Limits shared by every connection of a scan (or of many scans).
 #[derive(Debug)]
 pub struct Limits {
-    slots: Semaphore,
+    /// The concurrency bound: shared by every target of a fleet.
+    slots: Arc<Semaphore>,
     pub opened: AtomicUsize,
     pub max: usize,
     pub delay: Duration,
@@ -110,7 +111,7 @@ pub struct Limits {
 impl Limits {
     pub fn new(opts: &super::Options, connect: Duration, answer: Duration) -> Arc<Limits> {
         Arc::new(Limits {
-            slots: Semaphore::new(opts.concurrency.max(1)),
+            slots: Arc::new(Semaphore::new(opts.concurrency.max(1))),
             opened: AtomicUsize::new(0),
             max: opts.max_connections,
             delay: opts.delay,
@@ -123,6 +124,21 @@ impl Limits {
 }
 
 impl Limits {
+    /// One target's limits inside a fleet: the same concurrency bound, pacing,
+    /// timeouts and cancel flag, and its own connection count and cap.
+    pub fn for_target(&self) -> Arc<Limits> {
+        Arc::new(Limits {
+            slots: Arc::clone(&self.slots),
+            opened: AtomicUsize::new(0),
+            max: self.max,
+            delay: self.delay,
+            connect_timeout: self.connect_timeout,
+            answer_timeout: self.answer_timeout,
+            progress: self.progress.clone(),
+            cancel: self.cancel.clone(),
+        })
+    }
+
     /// The scan was cancelled.
     pub fn stopped(&self) -> bool {
         self.cancel

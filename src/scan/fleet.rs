@@ -1,12 +1,12 @@
 //! Many targets: read `HOST[:PORT]` lines, keep every N-th for this shard, scan a
-//! bounded number at once under one shared connection limit, and hand each report to
+//! bounded number at once under one shared concurrency bound (each with its own
+//! `--max-connections` cap), and hand each report to
 //! the caller as it finishes (JSON Lines). Memory stays flat however long the list:
 //! lines are read as they are needed and reports are not kept.
 
 use super::{Options, ScanReport, scan};
 use crate::profile::Profile;
 use std::io::BufRead;
-use std::sync::Arc;
 use tokio::task::JoinSet;
 
 /// Take every `of`-th target starting at `index` (0-based): `--shard K/N` is K-1 of N.
@@ -57,14 +57,9 @@ pub async fn fleet(
     opts: &Options,
     mut out: impl FnMut(Result<ScanReport, String>),
 ) -> usize {
-    // One limit for the whole fleet: the concurrency bound is global.
-    let limits = super::limits(
-        base,
-        &Options {
-            max_connections: usize::MAX,
-            ..opts.clone()
-        },
-    );
+    // The concurrency bound is global; each target has its own connection cap and
+    // count (its report's `connections` is its own).
+    let limits = super::limits(base, opts);
     let mut running: JoinSet<ScanReport> = JoinSet::new();
     let mut done = 0usize;
     let mut targets = lines
@@ -80,7 +75,7 @@ pub async fn fleet(
             let Some(line) = targets.next() else { break };
             match target_profile(base, &line) {
                 Ok(p) => {
-                    let (opts, limits) = (opts.clone(), Arc::clone(&limits));
+                    let (opts, limits) = (opts.clone(), limits.for_target());
                     running.spawn(async move { scan(&p, &opts, Some(limits)).await });
                 }
                 Err(e) => out(Err(e)),
