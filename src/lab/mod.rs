@@ -142,7 +142,12 @@ pub struct Lab {
 impl Lab {
     /// Generate the PKI and start every server of the catalogue.
     pub fn start() -> io::Result<Lab> {
-        let pki = LabPki::generate().map_err(io::Error::other)?;
+        Lab::from_pki(LabPki::generate().map_err(io::Error::other)?)
+    }
+
+    /// Write the lab's files and start its servers with keys already generated (the
+    /// slow part): a caller that may stop meanwhile (the TUI) decides in between.
+    pub fn from_pki(pki: LabPki) -> io::Result<Lab> {
         let dir = write_files(&pki)?;
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),

@@ -15,6 +15,7 @@ use app::{Action, App, LabEntry};
 use ratatui::crossterm::event::{self, Event as TermEvent, KeyEvent};
 use std::process::ExitCode;
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use app::ladder_items;
@@ -115,10 +116,21 @@ pub fn run(
         app.use_recovery(path);
     }
     let (tx, rx) = mpsc::channel::<Event>();
+    // True once the loop has ended. The lab's files are written and the lab handed over
+    // under this lock, so quitting while its keys are generated leaves nothing behind
+    // and never waits for the keys.
+    let quitting = Arc::new(Mutex::new(false));
     {
-        let tx = tx.clone();
+        let (tx, quitting) = (tx.clone(), Arc::clone(&quitting));
         std::thread::spawn(move || {
-            let _ = tx.send(Event::Lab(Lab::start().map_err(|e| e.to_string())));
+            let pki = crate::lab::certs::LabPki::generate();
+            let gate = quitting.lock().unwrap_or_else(|e| e.into_inner());
+            if !*gate {
+                let lab = pki
+                    .map_err(|e| e.to_string())
+                    .and_then(|k| Lab::from_pki(k).map_err(|e| e.to_string()));
+                let _ = tx.send(Event::Lab(lab));
+            }
         });
     }
     let mut lab: Option<Lab> = None;
@@ -218,6 +230,10 @@ pub fn run(
     }
     ratatui::restore();
     drop(lab);
+    // A lab that arrived after the loop ended is in the channel: dropped here (its
+    // directory removed); one still generating keys will not write any.
+    *quitting.lock().unwrap_or_else(|e| e.into_inner()) = true;
+    while rx.try_recv().is_ok() {}
     result.map_err(|e| UsageError::Other(format!("terminal: {e}")))?;
     Ok(signalled.map_or(ExitCode::SUCCESS, crate::cancel::signal_exit_code))
 }
