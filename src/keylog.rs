@@ -32,9 +32,10 @@ pub fn target(flag: Option<&Path>, env: Option<std::ffi::OsString>) -> Option<Ta
     }
 }
 
-/// Backends whose secrets are out of reach: native-tls hides its `SslStream`.
+/// Backends whose secrets are out of reach.
 pub fn cannot_export(b: BackendId) -> bool {
-    b == BackendId::NativeTls
+    // native-tls exposes no callback; Java's JSSE has no key-log option at all.
+    matches!(b, BackendId::NativeTls | BackendId::Java)
 }
 
 /// The weakening line the report carries while a key log is written.

@@ -52,9 +52,9 @@ fn modern_server_every_client() {
     let clients = present();
     for r in probe(lab().profile("modern").unwrap(), &clients) {
         agrees_with_the_wire(&r, "TLSv1.3");
-        // curl, node and the Python script write a key log: their TLS 1.3 flight is
-        // decrypted and both Finished MACs check.
-        if matches!(r.backend, BackendId::Curl | Node | Python) {
+        // curl, node, s_client and the Python script write a key log: their TLS 1.3
+        // flight is decrypted and both Finished MACs check.
+        if matches!(r.backend, BackendId::Curl | Node | Python | SClient) {
             let d = r.decrypted.as_ref().expect("decrypted");
             assert_eq!(d.server_finished_ok, Some(true), "{}", r.backend);
         }

@@ -120,6 +120,10 @@ impl std::fmt::Display for Lang {
     }
 }
 
+/// The key-log file a client run through the relay writes, in its working directory
+/// (s_client is told with `-keylogfile`; the others read `SSLKEYLOGFILE`).
+pub const CLIENT_KEYLOG: &str = "keylog.txt";
+
 /// The snippet for one target. Pure function of the profile: no I/O.
 pub fn export(p: &Profile, lang: Lang) -> String {
     export_via(p, lang, None)

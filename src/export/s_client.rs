@@ -101,6 +101,10 @@ pub(super) fn s_client(p: &Profile, via: Option<std::net::SocketAddr>) -> String
         }
         c.opt("-alpn", &p.alpn.join(","));
     }
+    if via.is_some() {
+        c.note("-keylogfile: the TLS secrets, for tlslens to decrypt what the relay recorded.");
+        c.opt("-keylogfile", super::CLIENT_KEYLOG);
+    }
     c.flag("-brief");
     c.render(&hdr, " </dev/null")
 }

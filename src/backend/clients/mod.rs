@@ -128,10 +128,10 @@ fn startup(b: BackendId) -> Duration {
 }
 
 /// Where a client that can write NSS key-log lines writes them: curl and the exported
-/// Python script read `SSLKEYLOGFILE`, Node takes `--tls-keylog` from `NODE_OPTIONS`.
-/// (s_client without `-keylogfile` and Java cannot.) With them
-/// tlslens decrypts a client's TLS 1.3 flight as it does its own stacks'.
-const KEYLOG: &str = "keylog.txt";
+/// Python script read `SSLKEYLOGFILE`, s_client is run with `-keylogfile`, Node takes
+/// `--tls-keylog` from `NODE_OPTIONS`. (Java cannot.) With them tlslens decrypts a
+/// client's TLS 1.3 flight as it does its own stacks'.
+const KEYLOG: &str = crate::export::CLIENT_KEYLOG;
 
 /// The client's environment on top of tlslens': where to write its key log, and no
 /// proxy from the environment (curl would send its connection to the relay through it;
