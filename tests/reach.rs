@@ -341,6 +341,7 @@ fn scan_versions(
 fn scan_goes_through_starttls_and_proxies() {
     let (v, smtp) = scan_versions(&["scan", "lab:smtp", "--json"], &[]);
     assert_eq!(v["error"], serde_json::Value::Null, "{v}");
+    assert_eq!(v["starttls"], "smtp", "{v}");
     let (_, direct) = scan_versions(&["scan", "lab:expired", "--json"], &[]);
     assert_eq!(smtp, direct);
     assert!(
@@ -353,8 +354,15 @@ fn scan_goes_through_starttls_and_proxies() {
     assert_eq!(v["error"], serde_json::Value::Null, "{v}");
     let proxy_addr = lab().server("socks5-proxy-auth").unwrap().addr.to_string();
     assert_eq!(v["address"], proxy_addr.as_str());
-    let (_, direct) = scan_versions(&["scan", "lab:tls12", "--json"], &[]);
+    assert_eq!(v["proxy"], format!("socks5h://lab:***@{proxy_addr}"), "{v}");
+    let (v, direct) = scan_versions(&["scan", "lab:tls12", "--json"], &[]);
     assert_eq!(proxied, direct);
+    assert_eq!(v["proxy"], serde_json::Value::Null, "{v}");
+    assert_eq!(v["starttls"], serde_json::Value::Null, "{v}");
+    // A lab proxy is a target: lab:tls12 through it.
+    let (v, through_lab) = scan_versions(&["scan", "lab:http-proxy", "--json"], &[]);
+    assert!(v["proxy"].as_str().unwrap().starts_with("http://"), "{v}");
+    assert_eq!(through_lab, direct);
 }
 
 /// --explain says what to do about a failure before TLS, and tries it: a port that does

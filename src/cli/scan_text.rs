@@ -13,10 +13,21 @@ pub fn render(r: &ScanReport) -> String {
         .as_deref()
         .map(|s| format!("  sni {s}"))
         .unwrap_or_else(|| "  no sni".into());
+    let reach: String = [
+        r.starttls.as_deref().map(|s| format!("  starttls {s}")),
+        r.proxy
+            .as_deref()
+            .map(|p| format!("  via proxy {}", sanitize(p, 200))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let _ = writeln!(
         o,
-        "tlslens scan {}:{}{sni}   ({} connections, {:.0} ms)\n",
-        r.target.host, r.target.port, r.connections, r.elapsed_ms
+        "tlslens scan {}{sni}{reach}   ({} connections, {:.0} ms)\n",
+        crate::profile::host_port(&r.target.host, r.target.port),
+        r.connections,
+        r.elapsed_ms
     );
     if let Some(e) = &r.error {
         let _ = writeln!(o, "  not scanned: {}", sanitize(e, 300));

@@ -8,7 +8,7 @@ pub mod starttls;
 pub mod starttls_server;
 pub mod talk;
 
-pub use open::{OpenError, OpenFail, OpenStage, Opened, open, open_with, proxy_for};
+pub use open::{OpenError, OpenFail, OpenStage, Opened, open, open_with, proxy_for, proxy_shown};
 pub use talk::{Exchange, TalkFail};
 
 use serde::Serialize;

@@ -83,6 +83,15 @@ pub fn proxy_for(p: &Profile) -> Result<Option<(crate::profile::ProxyUrl, String
     })
 }
 
+/// The proxy as reports show it: password redacted, and where it came from unless
+/// the profile named it (`… (from HTTPS_PROXY)`).
+pub fn proxy_shown(u: &crate::profile::ProxyUrl, from: &str) -> String {
+    match from {
+        "profile" => u.redacted(),
+        env => format!("{} (from {env})", u.redacted()),
+    }
+}
+
 /// Resolve the target and open: what the scanner calls.
 pub fn open(p: &Profile, cancel: &Cancel) -> Result<Opened, Box<OpenError>> {
     open_with(p, &resolve(&p.host, p.port), cancel)
@@ -109,10 +118,7 @@ pub fn open_with(
             connect_time: None,
         })
     })?;
-    let shown = proxy.as_ref().map(|(u, from)| match from.as_str() {
-        "profile" => u.redacted(),
-        env => format!("{} (from {env})", u.redacted()),
-    });
+    let shown = proxy.as_ref().map(|(u, from)| proxy_shown(u, from));
     let ctimeout = timeout(p.connect_timeout);
     let conn = match &proxy {
         None => match target {

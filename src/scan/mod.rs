@@ -61,6 +61,11 @@ pub struct ScanReport {
     pub target: crate::report::Target,
     /// The address scanned.
     pub address: Option<String>,
+    /// The STARTTLS protocol every connection upgraded with first.
+    pub starttls: Option<String>,
+    /// The proxy every connection went through (password redacted, and where it came
+    /// from when the environment chose it).
+    pub proxy: Option<String>,
     /// SSLv3 … TLSv1.3, each with `supported`, its evidence and its suites.
     pub versions: Vec<VersionReport>,
     /// TLS 1.3 groups, in the server's order (from HelloRetryRequests), then the
@@ -216,6 +221,11 @@ pub async fn scan(p: &Profile, opts: &Options, shared: Option<Arc<Limits>>) -> S
             verify_name: p.verify_name().to_string(),
         },
         address: None,
+        starttls: p.starttls.map(|s| s.name().to_string()),
+        proxy: crate::net::proxy_for(p)
+            .ok()
+            .flatten()
+            .map(|(u, from)| crate::net::proxy_shown(&u, &from)),
         versions: Vec::new(),
         groups: Vec::new(),
         groups_tls13: Vec::new(),

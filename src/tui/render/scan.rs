@@ -110,14 +110,24 @@ fn report_lines(lines: &mut Vec<Line>, t: &Theme, r: &ScanReport, stacks: &[Stac
     let muted = t.get(Role::Muted);
     lines.push(Line::from(Span::styled(
         format!(
-            "{}:{} {} — {} connections, {:.0} ms",
-            sanitize(&r.target.host, 100),
-            r.target.port,
+            "{} {}{}{} — {} connections, {:.0} ms",
+            sanitize(
+                &crate::profile::host_port(&r.target.host, r.target.port),
+                110
+            ),
             r.target
                 .sni
                 .as_deref()
                 .map(|s| format!("sni {}", sanitize(s, 100)))
                 .unwrap_or_else(|| "no sni".into()),
+            r.starttls
+                .as_deref()
+                .map(|s| format!(" starttls {s}"))
+                .unwrap_or_default(),
+            r.proxy
+                .as_deref()
+                .map(|p| format!(" via proxy {}", sanitize(p, 100)))
+                .unwrap_or_default(),
             r.connections,
             r.elapsed_ms
         ),
