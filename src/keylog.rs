@@ -47,6 +47,22 @@ pub fn warning(t: &Target) -> String {
     )
 }
 
+/// Append `lines` (NSS key-log lines) to the target (created 0600), in one write.
+pub fn append(t: &Target, lines: &[String]) -> std::io::Result<()> {
+    let mut text = String::new();
+    for l in lines {
+        text.push_str(l);
+        text.push('\n');
+    }
+    append_text(t, &text)
+}
+
+fn append_text(t: &Target, text: &str) -> std::io::Result<()> {
+    let mut f = crate::files::append_private(&t.path)?;
+    f.write_all(text.as_bytes())?;
+    f.flush()
+}
+
 /// Append every result's key-log lines to the target (created 0600), in one write.
 pub fn write(t: &Target, report: &Report) -> std::io::Result<Written> {
     let mut text = String::new();
@@ -60,9 +76,7 @@ pub fn write(t: &Target, report: &Report) -> std::io::Result<Written> {
             lines += 1;
         }
     }
-    let mut f = crate::files::append_private(&t.path)?;
-    f.write_all(text.as_bytes())?;
-    f.flush()?;
+    append_text(t, &text)?;
     Ok(Written {
         file: t.path.display().to_string(),
         source: t.source,

@@ -11,6 +11,10 @@ fn main() -> std::process::ExitCode {
             args.target.as_deref(),
             &args.opts.sources,
             args.theme.as_deref(),
+            tlslens::keylog::target(
+                args.opts.keylog.as_deref(),
+                std::env::var_os("SSLKEYLOGFILE"),
+            ),
         ),
     })
 }

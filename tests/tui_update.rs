@@ -475,3 +475,62 @@ fn attempts_beyond_the_newest_few_keep_only_a_summary() {
         }
     }
 }
+
+/// With a key log (`--keylog`, `SSLKEYLOGFILE`) the top bar says so as long as it is
+/// set, and each finished backend's secrets are appended, through a command, to a
+/// file only its owner can read: here openssl's and rustls' on the real lab.
+#[test]
+fn the_tui_writes_the_key_log_and_says_so() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys.log");
+    let modern = lab().server("modern").unwrap().addr;
+    let mut e = entry("modern", modern.port());
+    e.profile = lab().profile("modern").unwrap();
+    e.profile.proxy = Some("direct".into());
+    let p = e.profile.clone();
+    let mut app = App::new(
+        vec![e],
+        p,
+        &[BackendId::Openssl, BackendId::Rustls],
+        Theme::dark(),
+    );
+    app.keylog = Some(tlslens::keylog::Target {
+        path: file.clone(),
+        source: "SSLKEYLOGFILE",
+    });
+    let top = screen(&app, 160, 48);
+    let first = top.lines().next().unwrap();
+    assert!(
+        first.contains("WEAKENED") && first.contains("keys.log"),
+        "{first}"
+    );
+    let (tx, rx) = mpsc::channel::<Action>();
+    for c in app.update(Action::Connect) {
+        tlslens::tui::worker::execute(c, &tx, &app);
+    }
+    let mut written = 0;
+    for _ in 0..2 {
+        let done = rx.recv_timeout(Duration::from_secs(30)).expect("a result");
+        if let Action::ProbeDone { report, .. } = &done {
+            assert!(report.ok, "{}: {:?}", report.backend, report.error);
+        }
+        for c in app.update(done) {
+            if matches!(c, Command::KeyLog(..)) {
+                written += 1;
+            }
+            if !matches!(c, Command::Explain { .. }) {
+                tlslens::tui::worker::execute(c, &tx, &app);
+            }
+        }
+    }
+    assert_eq!(written, 2, "one append per backend");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text.matches("CLIENT_TRAFFIC_SECRET_0 ").count(),
+        2,
+        "{text}"
+    );
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}

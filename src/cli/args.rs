@@ -69,8 +69,8 @@ impl Args for ProfileArgs {
                 .value_parser(clap::value_parser!(PathBuf))
                 .help(
                     "Append the session secrets in NSS key-log format (for Wireshark) to FILE, \
-                     created 0600 [env: SSLKEYLOGFILE]; openssl and rustls hand them over, \
-                     native-tls cannot",
+                     created 0600 [env: SSLKEYLOGFILE]; native-tls and java cannot hand them \
+                     over, the other backends do",
                 ),
         )
     }

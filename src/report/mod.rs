@@ -239,7 +239,7 @@ pub struct BackendReport {
     #[serde(serialize_with = "messages_only")]
     pub transcript: Transcript,
     /// The TLS 1.3 encrypted flight, decrypted with the session's own key-log secrets
-    /// (openssl and rustls hand them over; native-tls cannot).
+    /// (every backend hands them over but native-tls and java).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decrypted: Option<crate::decrypt::Decrypted>,
     /// Records counted as encrypted, per direction.

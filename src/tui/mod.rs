@@ -88,6 +88,7 @@ pub fn run(
     target: Option<&str>,
     src: &Sources,
     theme_name: Option<&str>,
+    keylog: Option<crate::keylog::Target>,
 ) -> Result<ExitCode, UsageError> {
     let theme = theme::Theme::load(theme_name).map_err(UsageError::Other)?;
     if let Some(name) = target.and_then(|t| t.strip_prefix("lab:")) {
@@ -111,6 +112,7 @@ pub fn run(
         .into_iter()
         .map(|e| e.name)
         .collect();
+    app.keylog = keylog;
     app.status = Some("starting the lab (generating its keys)…".into());
     if let Some(path) = app::recovery_path() {
         app.use_recovery(path);

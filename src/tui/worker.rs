@@ -285,6 +285,12 @@ pub fn execute<E: From<Action> + Send + 'static>(cmd: Command, tx: &Sender<E>, a
         Command::Recovery(path, text) => {
             let _ = write_recovery(&path, text.as_deref());
         }
+        Command::KeyLog(target, lines) => {
+            if let Err(e) = crate::keylog::append(&target, &lines) {
+                let why = format!("cannot write the key log {}: {e}", target.path.display());
+                let _ = tx.send(Action::KeyLogFailed(why).into());
+            }
+        }
         Command::Load(path) => {
             let result = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read: {e}"))

@@ -116,9 +116,20 @@ impl App {
         let Some(pos) = self.attempts.iter().position(|a| a.id == attempt) else {
             return Vec::new();
         };
+        let secrets: Vec<String> = report
+            .keylog
+            .iter()
+            .chain(report.resumed.iter().flat_map(|r| r.keylog.iter()))
+            .cloned()
+            .collect();
         // A result for a cancelled attempt (or a duplicate) changes nothing.
         if !self.attempts[pos].accept(report) {
             return Vec::new();
+        }
+        if let Some(t) = &self.keylog
+            && !secrets.is_empty()
+        {
+            self.pending.push(Command::KeyLog(t.clone(), secrets));
         }
         self.dirty = true;
         if self.attempts[pos].running() {

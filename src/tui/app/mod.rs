@@ -197,6 +197,8 @@ pub enum Action {
         profile: Option<Profile>,
     },
     LabFailed(String),
+    /// The key log could not be written: said in the status line.
+    KeyLogFailed(String),
 }
 
 /// Side effects for the event loop.
@@ -231,6 +233,8 @@ pub enum Command {
     /// At quit: write the unsaved profile to the recovery file (0600), or remove the
     /// recovery file (None) once its edits are saved.
     Recovery(PathBuf, Option<String>),
+    /// Append a finished backend's NSS key-log lines (created 0600).
+    KeyLog(crate::keylog::Target, Vec<String>),
 }
 
 pub struct App {
@@ -268,6 +272,9 @@ pub struct App {
     shown: Option<usize>,
     /// Commands produced outside `update` (by `loaded`), returned by the next one.
     pending: Vec<Command>,
+    /// Where each finished backend's session secrets go (`--keylog`, `SSLKEYLOGFILE`);
+    /// the top bar says so as long as it is set.
+    pub keylog: Option<crate::keylog::Target>,
     next_id: usize,
 }
 
@@ -320,6 +327,7 @@ impl App {
             saved: Saved::default(),
             shown: None,
             pending: Vec::new(),
+            keylog: None,
             next_id: 1,
         };
         app.mark_saved();
@@ -437,6 +445,11 @@ impl App {
             Action::Quit => {
                 self.quit = true;
                 self.quitting()
+            }
+            Action::KeyLogFailed(why) => {
+                self.status = Some(why);
+                self.dirty = true;
+                Vec::new()
             }
             Action::WriteDone { file, outcome } => {
                 self.write_done(*file, outcome);

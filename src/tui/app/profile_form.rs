@@ -91,10 +91,15 @@ impl App {
 
     /// The header's words for each setting that weakens security (the policy says).
     pub fn weakened_words(&self) -> Vec<String> {
+        let keylog = self
+            .keylog
+            .as_ref()
+            .map(|t| format!("secrets → {} ({})", t.path.display(), t.source));
         self.form
             .weakenings()
             .into_iter()
             .map(|w| w.short)
+            .chain(keylog)
             .collect()
     }
 
