@@ -6,7 +6,7 @@
 mod tools;
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tlslens::backend::BackendId;
@@ -237,18 +237,12 @@ fn s_client_reproduces_starttls_and_the_http_proxy() {
     assert!(out.status.success(), "{}\n{code}", show(&out));
 }
 
-/// curl goes through the lab's SOCKS5 and HTTP proxies; Python says it cannot.
+/// curl goes through the lab's SOCKS5 and HTTP proxies.
 #[test]
-fn curl_carries_the_proxy_and_python_says_it_cannot() {
+fn curl_carries_the_proxy() {
     for name in ["socks5-proxy-auth", "http-proxy"] {
         let mut p = lab().profile("tls12").unwrap();
         p.proxy = lab().proxy_url(name);
-        let python = export(&p, Lang::Python);
-        assert!(python.contains("NOT EXPRESSIBLE: proxy "), "{python}");
-        assert!(
-            !python.contains("tlslens@"),
-            "the password stays out: {python}"
-        );
         let Some((out, code)) = run_shell(&p, Lang::Curl) else {
             return;
         };
@@ -263,4 +257,118 @@ fn curl_carries_the_proxy_and_python_says_it_cannot() {
     );
     let rust = export(&p, Lang::RustRustls);
     assert!(rust.contains("NOT EXPRESSIBLE: STARTTLS smtp"), "{rust}");
+}
+
+/// Start the exported Python, Node or Java code (each run as `python3 F`, `node F`,
+/// `java F`, as the client backends run them); None when the runtime is missing.
+fn start(p: &Profile, lang: Lang) -> Option<(Child, String)> {
+    let (prog, present) = match lang {
+        Lang::Python => ("python3", have("python3", "--version")),
+        Lang::Node => ("node", have("node", "--version")),
+        Lang::Java => ("java", have("java", "-version")),
+        _ => unreachable!(),
+    };
+    if !present {
+        return None;
+    }
+    let code = export(p, lang);
+    let f = write_temp(lang.file_name(), &code);
+    let child = Command::new(prog)
+        .arg(&f)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    Some((child, code))
+}
+
+/// Python, Node and Java open the proxy's tunnel themselves (HTTP CONNECT with
+/// credentials, SOCKS5 with user/password sending the name, SOCKS5 resolving here and
+/// sending the address) and negotiate what tlslens' OpenSSL backend does through it;
+/// a wrong password fails with exit 1 and the proxy's refusal in the error line. The
+/// runs go at once (a JVM takes a second or two to start).
+#[test]
+fn python_node_and_java_carry_the_proxy() {
+    let p = lab().profile("tls12").unwrap();
+    let r = openssl_probe(&p);
+    assert!(r.ok, "{:?}", r.error);
+    let version = r.version.clone().unwrap();
+    let said = |l: Lang| {
+        let cipher = match l {
+            Lang::Java => r.cipher.clone(),
+            _ => r.cipher_openssl.clone(),
+        };
+        format!("{version} {}", cipher.unwrap())
+    };
+    let http = lab().server("http-proxy-auth").unwrap().addr;
+    let socks = lab().server("socks5-proxy-auth").unwrap().addr;
+    let url = |name: &str| lab().proxy_url(name).unwrap();
+    // (what, proxy URL, target host, the refusal expected)
+    let cases = [
+        ("HTTP CONNECT", url("http-proxy-auth"), "127.0.0.1", None),
+        // By name: the proxy resolves "localhost" (SOCKS5 address type 3).
+        ("socks5h", url("socks5-proxy-auth"), "localhost", None),
+        // Resolved here: the address goes to the proxy (address type 1).
+        (
+            "socks5",
+            url("socks5-proxy").replace("socks5h://", "socks5://"),
+            "127.0.0.1",
+            None,
+        ),
+        (
+            "HTTP, wrong password",
+            format!("http://lab:wrong@{http}"),
+            "127.0.0.1",
+            Some("proxy refused the tunnel: HTTP/1.1 407 Proxy Authentication Required"),
+        ),
+        (
+            "SOCKS5, wrong password",
+            format!("socks5h://lab:wrong@{socks}"),
+            "127.0.0.1",
+            Some("the SOCKS5 proxy refused our user name and password (SOCKS auth status 1)"),
+        ),
+    ];
+    let started = std::time::Instant::now();
+    let mut runs = Vec::new();
+    for lang in [Lang::Python, Lang::Node, Lang::Java] {
+        for (what, proxy, host, refusal) in &cases {
+            let q = Profile {
+                host: (*host).into(),
+                proxy: Some(proxy.clone()),
+                ..p.clone()
+            };
+            let Some((child, code)) = start(&q, lang) else {
+                break;
+            };
+            assert!(
+                !code.contains("NOT EXPRESSIBLE: proxy"),
+                "{lang} {what}\n{code}"
+            );
+            runs.push((lang, *what, *refusal, child, code));
+        }
+    }
+    let n = runs.len();
+    for (lang, what, refusal, child, code) in runs {
+        let out = child.wait_with_output().unwrap();
+        let ctx = format!("{lang} {what}: {}\n{code}", show(&out));
+        match refusal {
+            None => {
+                assert!(out.status.success(), "{ctx}");
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                assert_eq!(stdout.trim_end(), said(lang), "{ctx}");
+            }
+            Some(words) => {
+                assert_eq!(out.status.code(), Some(1), "{ctx}");
+                assert!(out.stdout.is_empty(), "{ctx}");
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let line = stderr.lines().last().unwrap_or("");
+                assert!(line.contains(words), "{ctx}");
+            }
+        }
+    }
+    println!(
+        "{n} runs through the lab's proxies: {:?}",
+        started.elapsed()
+    );
 }

@@ -122,6 +122,21 @@ fn python_exports_import_back() {
     for (name, p) in variants() {
         round_trips(Lang::Python, Source::Python, name, &p);
     }
+    // Through a proxy: the target is open_tunnel's, not create_connection's.
+    for url in [
+        "http://lab:tlslens@127.0.0.1:3128",
+        "socks5://127.0.0.1:1080",
+        "socks5h://u:p%40ss@[::1]:1080",
+    ] {
+        let p = Profile {
+            proxy: Some(url.into()),
+            ..base()
+        };
+        round_trips(Lang::Python, Source::Python, url, &p);
+        let back = import(&export(&p, Lang::Python), None).unwrap().profile;
+        assert_eq!((back.host.as_str(), back.port), ("127.0.0.1", 44302));
+        assert_eq!(back.proxy.as_deref(), Some(url));
+    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use super::comments::*;
 use super::quote::*;
+use super::tunnel;
 use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -54,7 +55,12 @@ impl Body {
 
 pub(super) fn java(p: &Profile, via: Option<SocketAddr>) -> String {
     let mut o = String::new();
-    let mut hdr = header(p, "Java's JSSE (the JDK's own TLS stack)");
+    let mut hdr = header_reaching(
+        p,
+        "Java's JSSE (the JDK's own TLS stack)",
+        &tunnel::KINDS,
+        false,
+    );
     hdr.push(
         "Run: java TlslensRepro.java (JDK 11+). Prints \"<version> <cipher>\" (IANA name)".into(),
     );
@@ -71,9 +77,13 @@ pub(super) fn java(p: &Profile, via: Option<SocketAddr>) -> String {
          import java.security.cert.X509Certificate;\n\
          import java.util.ArrayList;\n\
          import java.util.List;\n\
-         import javax.net.ssl.*;\n\n\
-         public class TlslensRepro {\n",
+         import javax.net.ssl.*;\n",
     );
+    let proxy = tunnel::proxy_of(p);
+    if proxy.is_some() {
+        o.push_str(tunnel::JAVA_IMPORTS);
+    }
+    o.push_str("\npublic class TlslensRepro {\n");
     let (host, port, relay) = super::connect_to(p, via);
     let _ = write!(o, "    static final String HOST = {};", c_like_str(&host));
     let _ = writeln!(
@@ -93,6 +103,10 @@ pub(super) fn java(p: &Profile, via: Option<SocketAddr>) -> String {
         millis(p.connect_timeout),
         millis(p.handshake_timeout)
     );
+    if let Some(u) = &proxy {
+        tunnel::java_consts(&mut o, u);
+        tunnel::java_fn(&mut o);
+    }
     o.push_str("    public static void main(String[] args) {\n        try {\n");
     let mut b = Body { o };
 
@@ -171,8 +185,12 @@ pub(super) fn java(p: &Profile, via: Option<SocketAddr>) -> String {
     }
     b.code("SSLContext ctx = SSLContext.getInstance(\"TLS\");");
     b.code("ctx.init(null, trust, null);");
-    b.code("Socket raw = new Socket();");
-    b.code("raw.connect(new InetSocketAddress(HOST, PORT), CONNECT_MS);");
+    if proxy.is_some() {
+        b.code("Socket raw = openTunnel(HOST, PORT);  // through the proxy");
+    } else {
+        b.code("Socket raw = new Socket();");
+        b.code("raw.connect(new InetSocketAddress(HOST, PORT), CONNECT_MS);");
+    }
     b.code("raw.setSoTimeout(HANDSHAKE_MS);");
     b.note("The name given here is the one the certificate is checked against.");
     b.code("SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(raw, CHECK_NAME, PORT, true);");

@@ -23,6 +23,9 @@ mod s_client;
 mod shell;
 #[cfg(test)]
 mod tests;
+mod tunnel;
+#[cfg(test)]
+mod tunnel_tests;
 
 pub use crate::text::base64;
 pub use quote::{c_like_str, osc52, py_str, rs_str, sh_quote, sh_quote_always};

@@ -2,6 +2,7 @@
 
 use super::comments::*;
 use super::quote::*;
+use super::tunnel;
 use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -25,10 +26,24 @@ fn opt(o: &mut String, notes: &[String], line: &str) {
 
 pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
     let mut o = String::from("#!/usr/bin/env node\n");
-    let mut hdr = header(p, "Node.js tls.connect (Node's bundled OpenSSL)");
+    let mut hdr = header_reaching(
+        p,
+        "Node.js tls.connect (Node's bundled OpenSSL)",
+        &tunnel::KINDS,
+        false,
+    );
     hdr.push("Prints \"<version> <cipher>\" (OpenSSL's name) and exits 0, or prints the error and exits 1.".into());
     comment_block(&mut o, "//", "", &hdr);
-    o.push_str("'use strict';\nconst fs = require('fs');\nconst tls = require('tls');\n\n");
+    let proxy = tunnel::proxy_of(p);
+    o.push_str("'use strict';\n");
+    if proxy.is_some() {
+        o.push_str("const dns = require('dns');\n");
+    }
+    o.push_str("const fs = require('fs');\n");
+    if proxy.is_some() {
+        o.push_str("const net = require('net');\n");
+    }
+    o.push_str("const tls = require('tls');\n\n");
     let (host, port, relay) = super::connect_to(p, via);
     let _ = write!(o, "const HOST = {};", c_like_str(&host));
     let _ = writeln!(
@@ -47,6 +62,10 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
         "const TIMEOUT_MS = {};  // connect + handshake\n",
         millis(p.connect_timeout + p.handshake_timeout)
     );
+    if let Some(u) = &proxy {
+        tunnel::node_consts(&mut o, u);
+        tunnel::node_fn(&mut o);
+    }
     o.push_str(
         "// Options are made inside the try below, so that a missing file is reported like\n\
          // any other error.\n\
@@ -160,24 +179,41 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
          \x20 console.error(`${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`);\n\
          \x20 process.exitCode = 1;\n\
          \x20 if (sock) sock.destroy();\n\
-         };\n\
-         try {\n\
-         \x20 sock = tls.connect(options(), () => {\n\
-         \x20   console.log(`${sock.getProtocol()} ${sock.getCipher().name}`);\n\
-         \x20   process.exitCode = 0;\n\
-         \x20   // end(), not destroy(): TLS 1.3's client Finished may still be queued.\n\
-         \x20   // What the server does after the handshake (a reset) is not a failure.\n\
-         \x20   sock.setTimeout(0);\n\
-         \x20   sock.removeAllListeners('error');\n\
-         \x20   sock.on('error', () => {});\n\
-         \x20   sock.end();\n\
-         \x20   setTimeout(() => sock.destroy(), 1000).unref();\n\
-         \x20 });\n\
-         \x20 sock.setTimeout(TIMEOUT_MS, () => fail(new Error('handshake timed out')));\n\
-         \x20 sock.on('error', fail);\n\
-         } catch (e) {\n\
-         \x20 fail(e);\n\
-         }\n",
+         };\n",
     );
+    // The handshake: on a direct connection, or on the proxy's tunnel once it is open.
+    let (indent, options) = if proxy.is_some() {
+        o.push_str(
+            "// Through the proxy first (see openTunnel); TLS then runs on the tunnel.\n\
+             openTunnel(HOST, PORT).then((socket) => {\n",
+        );
+        ("  ", "{ ...options(), socket }")
+    } else {
+        ("", "options()")
+    };
+    for l in [
+        "try {".to_string(),
+        format!("  sock = tls.connect({options}, () => {{"),
+        "    console.log(`${sock.getProtocol()} ${sock.getCipher().name}`);".into(),
+        "    process.exitCode = 0;".into(),
+        "    // end(), not destroy(): TLS 1.3's client Finished may still be queued.".into(),
+        "    // What the server does after the handshake (a reset) is not a failure.".into(),
+        "    sock.setTimeout(0);".into(),
+        "    sock.removeAllListeners('error');".into(),
+        "    sock.on('error', () => {});".into(),
+        "    sock.end();".into(),
+        "    setTimeout(() => sock.destroy(), 1000).unref();".into(),
+        "  });".into(),
+        "  sock.setTimeout(TIMEOUT_MS, () => fail(new Error('handshake timed out')));".into(),
+        "  sock.on('error', fail);".into(),
+        "} catch (e) {".into(),
+        "  fail(e);".into(),
+        "}".into(),
+    ] {
+        let _ = writeln!(o, "{indent}{l}");
+    }
+    if proxy.is_some() {
+        o.push_str("}, fail);\n");
+    }
     o
 }

@@ -3,6 +3,7 @@
 use super::comments::*;
 use super::emit::Style;
 use super::quote::*;
+use super::tunnel;
 use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
 use std::fmt::Write as _;
 
@@ -41,12 +42,21 @@ pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
         &mut o,
         "#",
         "",
-        &header(p, "Python's ssl module (standard library only)"),
+        &header_reaching(
+            p,
+            "Python's ssl module (standard library only)",
+            &tunnel::KINDS,
+            false,
+        ),
     );
     o.push_str(
         "# Prints \"<version> <cipher>\" (e.g. \"TLSv1.3 TLS_AES_256_GCM_SHA384\") and exits 0,\n",
     );
     o.push_str("# or prints the exception and exits 1.\n");
+    let proxy = tunnel::proxy_of(p);
+    if proxy.is_some() {
+        o.push_str("import base64\n");
+    }
     o.push_str("import os\nimport socket\nimport ssl\nimport sys\n\n");
 
     // Which name goes to wrap_socket(server_hostname=...), and whether the host
@@ -98,7 +108,13 @@ pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     ] {
         let _ = writeln!(o, "{name}_TIMEOUT = {}  # seconds {what}", secs(v));
     }
+    if let Some(u) = &proxy {
+        tunnel::python_consts(&mut o, u);
+    }
     o.push_str("\n\n");
+    if proxy.is_some() {
+        tunnel::python_fn(&mut o);
+    }
 
     if manual_check {
         o.push_str(
@@ -317,9 +333,13 @@ pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     o.push_str("def main():\n");
     o.push_str("    try:\n");
     o.push_str("        ctx = make_context()\n");
-    o.push_str(
-        "        with socket.create_connection((HOST, PORT), timeout=CONNECT_TIMEOUT) as sock:\n",
-    );
+    if proxy.is_some() {
+        o.push_str("        with open_tunnel(HOST, PORT) as sock:  # through the proxy\n");
+    } else {
+        o.push_str(
+            "        with socket.create_connection((HOST, PORT), timeout=CONNECT_TIMEOUT) as sock:\n",
+        );
+    }
     o.push_str("            sock.settimeout(HANDSHAKE_TIMEOUT)\n");
     o.push_str("            with ctx.wrap_socket(sock, server_hostname=SERVER_NAME) as tls:\n");
     if manual_check {

@@ -101,6 +101,20 @@ impl Cursor<'_> {
 /// The arguments of the first call `name(` in `code`: positional, then keyword.
 fn call_args(code: &str, name: &str) -> Option<(Vec<Py>, HashMap<String, Py>)> {
     let at = code.find(&format!("{name}("))? + name.len() + 1;
+    args_at(code, at)
+}
+
+/// The arguments of the first call of `name` that is not its definition (`def name(`).
+fn call_not_def(code: &str, name: &str) -> Option<(Vec<Py>, HashMap<String, Py>)> {
+    let call = format!("{name}(");
+    let (i, _) = code
+        .match_indices(&call)
+        .find(|(i, _)| code.get(..*i).is_some_and(|b| !b.ends_with("def ")))?;
+    args_at(code, i + call.len())
+}
+
+/// The arguments of a call whose `(` ends just before `at`.
+fn args_at(code: &str, at: usize) -> Option<(Vec<Py>, HashMap<String, Py>)> {
     let mut c = Cursor {
         s: code.as_bytes(),
         i: at,
@@ -206,9 +220,27 @@ pub(super) fn import(text: &str, notes: &mut Vec<String>) -> Result<Profile, Str
     let mut p = Profile::default();
     let (pos, kw) = call_args(&code, "create_connection")
         .ok_or("no socket.create_connection((host, port)) in the snippet")?;
-    let Some(Py::Seq(addr)) = pos.into_iter().next() else {
+    let Some(Py::Seq(mut addr)) = pos.into_iter().next() else {
         return Err("create_connection's first argument is not (host, port)".into());
     };
+    // tlslens' export through a proxy: create_connection goes to the proxy (named by
+    // the PROXY_* constants), open_tunnel(host, port) names the target.
+    if let Some((target, _)) = call_not_def(&code, "open_tunnel") {
+        let get = |k: &str| consts.get(k).cloned();
+        let kind = get("PROXY_KIND").and_then(text_of).ok_or("no PROXY_KIND")?;
+        let host = get("PROXY_HOST").and_then(text_of).ok_or("no PROXY_HOST")?;
+        let port = get("PROXY_PORT").and_then(num_of).ok_or("no PROXY_PORT")?;
+        let mut u = crate::profile::ProxyUrl::parse(&format!(
+            "{kind}://{}",
+            crate::profile::host_port(&host, port as u16)
+        ))?;
+        u.auth = get("PROXY_USER").and_then(text_of).map(|user| {
+            let pass = get("PROXY_PASS").and_then(text_of);
+            (user, pass.unwrap_or_default())
+        });
+        p.proxy = Some(u.full());
+        addr = target;
+    }
     let mut addr = addr.into_iter();
     p.host = addr
         .next()

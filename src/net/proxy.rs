@@ -6,6 +6,9 @@ use super::talk::{Failure, Talk, TalkFail, quote};
 use crate::profile::{ProxyKind, ProxyUrl, host_port};
 use std::net::{IpAddr, SocketAddr};
 
+/// SOCKS5 reply codes in words (kept in `profile`, where `export` reads them too).
+pub use crate::profile::socks_reply_text;
+
 /// Ask the proxy for a tunnel to `host:port`. `resolved` is the target's first address,
 /// for `socks5://` (the client resolves); `socks5h://` and HTTP send the name.
 pub fn tunnel(
@@ -93,21 +96,6 @@ fn connect(t: &mut Talk, proxy: &ProxyUrl, host: &str, port: u16) -> Result<(), 
                 quote(&status)
             ),
         )),
-    }
-}
-
-/// SOCKS5 reply codes (RFC 1928 §6).
-pub fn socks_reply_text(code: u8) -> &'static str {
-    match code {
-        1 => "general SOCKS server failure",
-        2 => "connection not allowed by ruleset",
-        3 => "network unreachable",
-        4 => "host unreachable",
-        5 => "connection refused by the target",
-        6 => "TTL expired",
-        7 => "command not supported",
-        8 => "address type not supported",
-        _ => "unassigned reply code",
     }
 }
 

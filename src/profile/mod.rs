@@ -27,7 +27,7 @@ pub use policy::{
 };
 pub use reach::{
     ProxyKind, ProxyUrl, Starttls, effective_proxy, has_port, host_port, no_proxy_matches,
-    proxy_setting, redact_proxy_text, starttls_error,
+    proxy_setting, redact_proxy_text, socks_reply_text, starttls_error,
 };
 pub use suggestion::Suggestion;
 

@@ -134,6 +134,22 @@ impl ProxyKind {
     }
 }
 
+/// SOCKS5 reply codes (RFC 1928 §6), in words: the dialogue in `net::proxy` and the
+/// exported code that speaks SOCKS5 itself (`export`) say the same.
+pub fn socks_reply_text(code: u8) -> &'static str {
+    match code {
+        1 => "general SOCKS server failure",
+        2 => "connection not allowed by ruleset",
+        3 => "network unreachable",
+        4 => "host unreachable",
+        5 => "connection refused by the target",
+        6 => "TTL expired",
+        7 => "command not supported",
+        8 => "address type not supported",
+        _ => "unassigned reply code",
+    }
+}
+
 /// A parsed proxy URL: `http://[user:pass@]host:port`, `socks5h://…`, `socks5://…`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ProxyUrl {
