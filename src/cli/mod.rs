@@ -315,7 +315,9 @@ pub fn lab(args: &LabArgs) -> Result<ExitCode, UsageError> {
         );
         println!("{:<35} {}", "", s.spec.teaches);
     }
-    println!("\nreached another way (tlslens probe lab:smtp, --proxy URL):");
+    println!(
+        "\nreached another way (tlslens probe lab:smtp; lab:http-proxy is lab:tls12 through it, or --proxy URL):"
+    );
     for s in &lab.reach {
         let shown = lab
             .proxy_url(s.spec.name)
