@@ -13,6 +13,7 @@ mod emit;
 mod java;
 mod node;
 mod python;
+mod python_starttls;
 mod quote;
 mod rust_common;
 mod rust_native_tls;
