@@ -48,13 +48,17 @@ fn py_bytes(b: &[u8]) -> String {
     let mut o = String::from("b\"");
     let mut i = 0;
     while let Some(&c) = b.get(i) {
-        let run = b.get(i..).map_or(0, |r| r.iter().take_while(|c| printable(c)).count());
+        let run = b
+            .get(i..)
+            .map_or(0, |r| r.iter().take_while(|c| printable(c)).count());
         if run >= 8 {
             // Its own literal, so that no hex escape runs into the text.
             if i > 0 {
                 o.push_str("\" b\"");
             }
-            o.push_str(&String::from_utf8_lossy(b.get(i..i + run).unwrap_or_default()));
+            o.push_str(&String::from_utf8_lossy(
+                b.get(i..i + run).unwrap_or_default(),
+            ));
             i += run;
             if i < b.len() {
                 o.push_str("\" b\"");
