@@ -1,8 +1,9 @@
 //! Real clients through STARTTLS and proxies, on the lab. The relay does the upgrade
 //! and the proxy's tunnel with the target; a client whose code speaks the upgrade
-//! itself (`s_client -starttls`, `curl smtp://`) speaks it to the relay, which answers
-//! as the server would; the others start TLS on their first byte. Either way each
-//! client's own TLS stack makes the handshake, recorded and checked against its words.
+//! itself (`s_client -starttls`, `curl smtp://`, the Python script's `starttls`)
+//! speaks it to the relay, which answers as the server would; the others start TLS on
+//! their first byte. Either way each client's own TLS stack makes the handshake,
+//! recorded and checked against its words.
 //! Under CI every client must be installed (.ci/setup).
 
 mod tools;
@@ -56,7 +57,7 @@ fn connected(r: &BackendReport, what: &str) {
 /// Which clients speak which protocol's upgrade in their own code.
 fn speaks_itself(b: BackendId, proto: Starttls) -> bool {
     match b {
-        SClient => true,
+        SClient | Python => true,
         Curl => matches!(
             proto,
             Starttls::Smtp | Starttls::Imap | Starttls::Pop3 | Starttls::Ftp

@@ -237,6 +237,53 @@ fn s_client_reproduces_starttls_and_the_http_proxy() {
     assert!(out.status.success(), "{}\n{code}", show(&out));
 }
 
+/// The Python script speaks every STARTTLS protocol of the lab itself (its own
+/// `starttls(sock)`, also through a SOCKS5 proxy) and negotiates what tlslens' OpenSSL
+/// backend does; a refused upgrade exits 1 quoting the server's 454 answer.
+#[test]
+fn python_speaks_every_starttls_protocol() {
+    let mut cases: Vec<(String, Profile)> = tlslens::profile::Starttls::ALL
+        .iter()
+        .map(|proto| {
+            (
+                proto.name().to_string(),
+                lab().profile(proto.name()).unwrap(),
+            )
+        })
+        .collect();
+    let mut through = lab().profile("imap").unwrap();
+    through.proxy = lab().proxy_url("socks5-proxy");
+    cases.push(("imap through socks5".into(), through));
+    for (what, p) in &cases {
+        let r = openssl_probe(p);
+        assert!(r.ok, "{what}: {:?}", r.error);
+        let want = format!("{} {}", r.version.unwrap(), r.cipher_openssl.unwrap());
+        let Some((out, code)) = run_python(p) else {
+            return;
+        };
+        assert!(!code.contains("NOT EXPRESSIBLE: STARTTLS"), "{code}");
+        assert!(code.contains("def starttls(sock):"), "{code}");
+        assert!(out.status.success(), "{what}: {}\n{code}", show(&out));
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(said.trim_end(), want, "{what}: {}", show(&out));
+    }
+    let p = lab().profile("smtp-refuse").unwrap();
+    let Some((out, code)) = run_python(&p) else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(1), "{}\n{code}", show(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(
+            "StarttlsRefused: the server refused STARTTLS: \
+             '454 4.7.0 TLS not available due to local problem'"
+        ),
+        "{}",
+        show(&out)
+    );
+    assert!(out.stdout.is_empty(), "{}", show(&out));
+}
+
 /// curl goes through the lab's SOCKS5 and HTTP proxies.
 #[test]
 fn curl_carries_the_proxy() {

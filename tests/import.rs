@@ -137,6 +137,23 @@ fn python_exports_import_back() {
         assert_eq!((back.host.as_str(), back.port), ("127.0.0.1", 44302));
         assert_eq!(back.proxy.as_deref(), Some(url));
     }
+    // With STARTTLS: starttls(sock) speaks the protocol the STARTTLS constant names.
+    for proto in Starttls::ALL {
+        let p = Profile {
+            starttls: Some(proto),
+            ..base()
+        };
+        round_trips(Lang::Python, Source::Python, proto.name(), &p);
+        let back = import(&export(&p, Lang::Python), None).unwrap().profile;
+        assert_eq!(back.starttls, Some(proto));
+        assert_eq!((back.host.as_str(), back.port), ("127.0.0.1", 44302));
+    }
+    let p = Profile {
+        starttls: Some(Starttls::Xmpp),
+        proxy: Some("socks5h://127.0.0.1:1080".into()),
+        ..base()
+    };
+    round_trips(Lang::Python, Source::Python, "proxy + xmpp", &p);
 }
 
 #[test]

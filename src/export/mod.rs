@@ -13,6 +13,9 @@ mod emit;
 mod java;
 mod node;
 mod python;
+mod python_starttls;
+#[cfg(test)]
+mod python_starttls_tests;
 mod quote;
 mod rust_common;
 mod rust_native_tls;

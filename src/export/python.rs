@@ -2,6 +2,7 @@
 
 use super::comments::*;
 use super::emit::Style;
+use super::python_starttls;
 use super::quote::*;
 use super::tunnel;
 use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
@@ -38,17 +39,14 @@ pub(super) fn py_version(v: TlsVersion) -> &'static str {
 pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     let mut o = String::new();
     o.push_str("#!/usr/bin/env python3\n");
-    comment_block(
-        &mut o,
-        "#",
-        "",
-        &header_reaching(
-            p,
-            "Python's ssl module (standard library only)",
-            &tunnel::KINDS,
-            false,
-        ),
+    let mut header = header_reaching(
+        p,
+        "Python's ssl module (standard library only)",
+        &tunnel::KINDS,
+        true,
     );
+    header.extend(p.starttls.map(python_starttls::header_line));
+    comment_block(&mut o, "#", "", &header);
     o.push_str(
         "# Prints \"<version> <cipher>\" (e.g. \"TLSv1.3 TLS_AES_256_GCM_SHA384\") and exits 0,\n",
     );
@@ -111,9 +109,15 @@ pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
     if let Some(u) = &proxy {
         tunnel::python_consts(&mut o, u);
     }
+    if let Some(proto) = p.starttls {
+        python_starttls::python_consts(&mut o, p, proto);
+    }
     o.push_str("\n\n");
     if proxy.is_some() {
         tunnel::python_fn(&mut o);
+    }
+    if let Some(proto) = p.starttls {
+        python_starttls::python_fn(&mut o, proto);
     }
 
     if manual_check {
@@ -341,6 +345,12 @@ pub(super) fn python(p: &Profile, via: Option<std::net::SocketAddr>) -> String {
         );
     }
     o.push_str("            sock.settimeout(HANDSHAKE_TIMEOUT)\n");
+    if let Some(proto) = p.starttls {
+        let _ = writeln!(
+            o,
+            "            starttls(sock)  # the {proto} upgrade: TLS starts after the server's go-ahead"
+        );
+    }
     o.push_str("            with ctx.wrap_socket(sock, server_hostname=SERVER_NAME) as tls:\n");
     if manual_check {
         o.push_str("                if not name_matches(tls.getpeercert(), CHECK_NAME):\n");

@@ -241,6 +241,14 @@ pub(super) fn import(text: &str, notes: &mut Vec<String>) -> Result<Profile, Str
         p.proxy = Some(u.full());
         addr = target;
     }
+    // tlslens' export with STARTTLS: starttls(sock) speaks the protocol STARTTLS names.
+    if call_not_def(&code, "starttls").is_some() {
+        p.starttls = consts
+            .get("STARTTLS")
+            .cloned()
+            .and_then(text_of)
+            .and_then(|s| crate::profile::Starttls::parse(&s));
+    }
     let mut addr = addr.into_iter();
     p.host = addr
         .next()

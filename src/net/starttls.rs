@@ -402,13 +402,19 @@ fn mysql(t: &mut Talk) -> Result<(), Failure> {
             &format!("server {version} does not offer CLIENT_SSL"),
         ));
     }
+    t.send(&mysql_ssl_request(), Some("MySQL SSLRequest (CLIENT_SSL)"))
+}
+
+/// MySQL's SSLRequest packet: header (length 32, sequence id 1), capability flags
+/// with CLIENT_SSL, max packet 16 MiB, utf8_general_ci, 23 reserved zero bytes.
+pub fn mysql_ssl_request() -> Vec<u8> {
     let flags = CLIENT_SSL | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION;
     let mut req = vec![32u8, 0, 0, 1];
     req.extend_from_slice(&flags.to_le_bytes());
     req.extend_from_slice(&(16u32 << 20).to_le_bytes());
     req.push(33); // utf8_general_ci
     req.extend_from_slice(&[0u8; 23]);
-    t.send(&req, Some("MySQL SSLRequest (CLIENT_SSL)"))
+    req
 }
 
 #[cfg(test)]
