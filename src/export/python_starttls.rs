@@ -10,7 +10,7 @@
 //! protocol's raises `StarttlsError`. Emitted only when the profile has STARTTLS.
 
 use super::quote::py_str;
-use crate::net::starttls::{CLIENT_SSL, LDAP_STARTTLS, PG_SSLREQUEST, mysql_ssl_request};
+use crate::profile::upgrade::{CLIENT_SSL, LDAP_STARTTLS, PG_SSLREQUEST, mysql_ssl_request};
 use crate::profile::{Profile, Starttls};
 use std::fmt::Write as _;
 

@@ -5,6 +5,7 @@
 
 use super::talk::{Failure, Talk, TalkFail, quote};
 use crate::profile::Starttls;
+use crate::profile::upgrade::{CLIENT_SSL, LDAP_STARTTLS, PG_SSLREQUEST, mysql_ssl_request};
 
 /// Speak `proto`'s upgrade. `name` is the server's name (XMPP's `to`).
 pub fn upgrade(t: &mut Talk, proto: Starttls, name: &str) -> Result<(), Failure> {
@@ -218,10 +219,6 @@ fn xmpp(t: &mut Talk, name: &str) -> Result<(), Failure> {
     }
 }
 
-/// The LDAP StartTLS extended request (RFC 4511 §4.14), message id 1.
-pub const LDAP_STARTTLS: &[u8] = b"\x30\x1d\x02\x01\x01\x77\x18\x80\x16\
-1.3.6.1.4.1.1466.20037";
-
 /// A BER length at `at`; returns (length, bytes it took).
 fn ber_len(t: &mut Talk) -> Result<usize, Failure> {
     let first = t.read_exact(1)?.first().copied().unwrap_or(0);
@@ -315,9 +312,6 @@ pub fn parse_ldap_result(body: &[u8]) -> Option<(u8, String)> {
     Some((*code, diag))
 }
 
-/// PostgreSQL's SSLRequest: length 8, code 80877103.
-pub const PG_SSLREQUEST: &[u8] = &[0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f];
-
 fn postgres(t: &mut Talk) -> Result<(), Failure> {
     t.send(
         PG_SSLREQUEST,
@@ -347,11 +341,6 @@ fn postgres(t: &mut Talk) -> Result<(), Failure> {
         )),
     }
 }
-
-/// MySQL capability flags.
-pub const CLIENT_SSL: u32 = 0x0800;
-pub const CLIENT_PROTOCOL_41: u32 = 0x0200;
-pub const CLIENT_SECURE_CONNECTION: u32 = 0x8000;
 
 fn mysql(t: &mut Talk) -> Result<(), Failure> {
     let head = t.read_exact(4)?;
@@ -403,18 +392,6 @@ fn mysql(t: &mut Talk) -> Result<(), Failure> {
         ));
     }
     t.send(&mysql_ssl_request(), Some("MySQL SSLRequest (CLIENT_SSL)"))
-}
-
-/// MySQL's SSLRequest packet: header (length 32, sequence id 1), capability flags
-/// with CLIENT_SSL, max packet 16 MiB, utf8_general_ci, 23 reserved zero bytes.
-pub fn mysql_ssl_request() -> Vec<u8> {
-    let flags = CLIENT_SSL | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION;
-    let mut req = vec![32u8, 0, 0, 1];
-    req.extend_from_slice(&flags.to_le_bytes());
-    req.extend_from_slice(&(16u32 << 20).to_le_bytes());
-    req.push(33); // utf8_general_ci
-    req.extend_from_slice(&[0u8; 23]);
-    req
 }
 
 #[cfg(test)]

@@ -233,7 +233,7 @@ fn speak(proto: Starttls, refuse: bool, p: &mut Peer, me: Persona) -> Option<()>
             )
         }
         Starttls::Postgres => {
-            if p.exact(8)? != super::starttls::PG_SSLREQUEST {
+            if p.exact(8)? != crate::profile::upgrade::PG_SSLREQUEST {
                 return None;
             }
             p.note("client", "SSLRequest");
@@ -265,7 +265,7 @@ fn commands(p: &mut Peer, answer: impl Fn(&str) -> (String, bool)) -> Option<()>
 
 /// A MySQL protocol-10 greeting offering CLIENT_SSL.
 fn mysql_greeting() -> Vec<u8> {
-    use super::starttls::{CLIENT_PROTOCOL_41, CLIENT_SECURE_CONNECTION, CLIENT_SSL};
+    use crate::profile::upgrade::{CLIENT_PROTOCOL_41, CLIENT_SECURE_CONNECTION, CLIENT_SSL};
     let caps = CLIENT_SSL | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION;
     let mut body = vec![10u8];
     body.extend_from_slice(b"8.0.40-tlslens-lab\0");

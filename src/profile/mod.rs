@@ -17,6 +17,7 @@ pub mod library;
 mod policy;
 mod reach;
 mod suggestion;
+pub mod upgrade;
 
 pub use backend_id::BackendId;
 pub use change::Change;
