@@ -1,8 +1,8 @@
 //! Real clients through STARTTLS and proxies, on the lab. The relay does the upgrade
 //! and the proxy's tunnel with the target; a client whose code speaks the upgrade
-//! itself (`s_client -starttls`, `curl smtp://`, the Python script's `starttls`)
-//! speaks it to the relay, which answers as the server would; the others start TLS on
-//! their first byte. Either way each client's own TLS stack makes the handshake,
+//! itself (`s_client -starttls`, `curl smtp://`, the Python, Node and Java exports'
+//! `starttls`) speaks it to the relay, which answers as the server would; the others
+//! (curl without a URL scheme for the protocol) start TLS on their first byte. Either way each client's own TLS stack makes the handshake,
 //! recorded and checked against its words.
 //! Under CI every client must be installed (.ci/setup).
 
@@ -57,7 +57,7 @@ fn connected(r: &BackendReport, what: &str) {
 /// Which clients speak which protocol's upgrade in their own code.
 fn speaks_itself(b: BackendId, proto: Starttls) -> bool {
     match b {
-        SClient | Python => true,
+        SClient | Python | Node | Java => true,
         Curl => matches!(
             proto,
             Starttls::Smtp | Starttls::Imap | Starttls::Pop3 | Starttls::Ftp
@@ -69,8 +69,9 @@ fn speaks_itself(b: BackendId, proto: Starttls) -> bool {
 #[test]
 fn every_starttls_protocol_with_the_clients() {
     for proto in Starttls::ALL {
-        // Java and Node start TLS on their first byte whatever the protocol: two
-        // protocols (one text, one binary) show it; the others run on every one.
+        // Java and Node speak every upgrade themselves too (tests/export.rs runs them on
+        // each): two protocols (one text, one binary) show it here, to keep time down;
+        // the others run on every one.
         let mut wanted = vec![Python, SClient];
         if speaks_itself(Curl, proto) || proto == Starttls::Xmpp {
             wanted.push(Curl);

@@ -419,3 +419,87 @@ fn python_node_and_java_carry_the_proxy() {
         started.elapsed()
     );
 }
+
+/// Run `lang`'s export of each lab STARTTLS server in `protos` (and of `smtp-refuse`)
+/// at once: each speaks the upgrade itself (its own `starttls`) and negotiates what
+/// tlslens' OpenSSL backend does; the refused upgrade exits 1 with one error line
+/// quoting the server's 454 answer.
+fn speaks_starttls(lang: Lang, protos: &[&str], extra: Vec<(String, Profile)>) {
+    let mut cases: Vec<(String, Profile)> = protos
+        .iter()
+        .map(|name| (name.to_string(), lab().profile(name).unwrap()))
+        .collect();
+    cases.extend(extra);
+    let started = std::time::Instant::now();
+    let mut runs = Vec::new();
+    for (what, p) in &cases {
+        let r = openssl_probe(p);
+        assert!(r.ok, "{what}: {:?}", r.error);
+        let cipher = match lang {
+            Lang::Java => r.cipher,
+            _ => r.cipher_openssl,
+        };
+        let want = format!("{} {}", r.version.unwrap(), cipher.unwrap());
+        let Some((child, code)) = start(p, lang) else {
+            return;
+        };
+        assert!(!code.contains("NOT EXPRESSIBLE: STARTTLS"), "{code}");
+        runs.push((what.clone(), Some(want), child, code));
+    }
+    let refuse = lab().profile("smtp-refuse").unwrap();
+    if let Some((child, code)) = start(&refuse, lang) {
+        runs.push(("smtp-refuse".into(), None, child, code));
+    }
+    let n = runs.len();
+    for (what, want, child, code) in runs {
+        let out = child.wait_with_output().unwrap();
+        let ctx = format!("{lang} {what}: {}\n{code}", show(&out));
+        match want {
+            Some(want) => {
+                assert!(out.status.success(), "{ctx}");
+                let said = String::from_utf8_lossy(&out.stdout);
+                assert_eq!(said.trim_end(), want, "{ctx}");
+            }
+            None => {
+                assert_eq!(out.status.code(), Some(1), "{ctx}");
+                assert!(out.stdout.is_empty(), "{ctx}");
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert_eq!(
+                    err.lines().last().unwrap_or(""),
+                    "StarttlsRefused: the server refused STARTTLS: \
+                     '454 4.7.0 TLS not available due to local problem'",
+                    "{ctx}"
+                );
+            }
+        }
+    }
+    println!("{n} {lang} STARTTLS runs: {:?}", started.elapsed());
+}
+
+/// The Node script speaks every STARTTLS protocol of the lab itself (its own
+/// `starttls(socket)`, also through a SOCKS5 proxy).
+#[test]
+fn node_speaks_every_starttls_protocol() {
+    let names: Vec<&str> = tlslens::profile::Starttls::ALL
+        .iter()
+        .map(|p| p.name())
+        .collect();
+    let mut through = lab().profile("imap").unwrap();
+    through.proxy = lab().proxy_url("socks5-proxy");
+    speaks_starttls(
+        Lang::Node,
+        &names,
+        vec![("imap through socks5".into(), through)],
+    );
+}
+
+/// The Java program speaks the STARTTLS upgrade itself (`starttls(Socket)`): text
+/// protocols, XMPP, and the three binary ones (six of the lab's, to keep time down).
+#[test]
+fn java_speaks_starttls() {
+    speaks_starttls(
+        Lang::Java,
+        &["smtp", "imap", "ldap", "postgres", "mysql", "xmpp"],
+        Vec::new(),
+    );
+}

@@ -1,6 +1,8 @@
 //! Java (JSSE, the JDK's own TLS stack): one source file, run with `java File.java`.
 
 use super::comments::*;
+use super::java_starttls;
+use super::python_starttls::header_line;
 use super::quote::*;
 use super::tunnel;
 use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
@@ -59,8 +61,9 @@ pub(super) fn java(p: &Profile, via: Option<SocketAddr>) -> String {
         p,
         "Java's JSSE (the JDK's own TLS stack)",
         &tunnel::KINDS,
-        false,
+        true,
     );
+    hdr.extend(p.starttls.map(header_line));
     hdr.push(
         "Run: java TlslensRepro.java (JDK 11+). Prints \"<version> <cipher>\" (IANA name)".into(),
     );
@@ -82,6 +85,8 @@ pub(super) fn java(p: &Profile, via: Option<SocketAddr>) -> String {
     let proxy = tunnel::proxy_of(p);
     if proxy.is_some() {
         o.push_str(tunnel::JAVA_IMPORTS);
+    } else if p.starttls.is_some() {
+        o.push_str(java_starttls::IMPORTS);
     }
     o.push_str("\npublic class TlslensRepro {\n");
     let (host, port, relay) = super::connect_to(p, via);
@@ -106,6 +111,10 @@ pub(super) fn java(p: &Profile, via: Option<SocketAddr>) -> String {
     if let Some(u) = &proxy {
         tunnel::java_consts(&mut o, u);
         tunnel::java_fn(&mut o);
+    }
+    if let Some(proto) = p.starttls {
+        java_starttls::java_consts(&mut o, p, proto);
+        java_starttls::java_fn(&mut o, proto);
     }
     o.push_str("    public static void main(String[] args) {\n        try {\n");
     let mut b = Body { o };
@@ -192,6 +201,11 @@ pub(super) fn java(p: &Profile, via: Option<SocketAddr>) -> String {
         b.code("raw.connect(new InetSocketAddress(HOST, PORT), CONNECT_MS);");
     }
     b.code("raw.setSoTimeout(HANDSHAKE_MS);");
+    if let Some(proto) = p.starttls {
+        b.code(format!(
+            "starttls(raw);  // the {proto} upgrade: TLS starts after the server's go-ahead"
+        ));
+    }
     b.note("The name given here is the one the certificate is checked against.");
     b.code("SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(raw, CHECK_NAME, PORT, true);");
     b.code("SSLParameters prm = tls.getSSLParameters();");
@@ -277,5 +291,8 @@ pub(super) fn java(p: &Profile, via: Option<SocketAddr>) -> String {
          \x20   }\n\
          }\n",
     );
+    if p.starttls.is_some() {
+        o.push_str(java_starttls::CLASSES);
+    }
     o
 }

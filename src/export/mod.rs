@@ -11,7 +11,11 @@ mod comments;
 mod curl;
 mod emit;
 mod java;
+mod java_starttls;
 mod node;
+#[cfg(test)]
+mod node_java_starttls_tests;
+mod node_starttls;
 mod python;
 mod python_starttls;
 #[cfg(test)]

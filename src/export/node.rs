@@ -1,6 +1,8 @@
 //! Node.js `tls.connect` (Node's bundled OpenSSL).
 
 use super::comments::*;
+use super::node_starttls;
+use super::python_starttls::header_line;
 use super::quote::*;
 use super::tunnel;
 use crate::profile::{Profile, TlsVersion, Trust, VerifyMode};
@@ -30,8 +32,9 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
         p,
         "Node.js tls.connect (Node's bundled OpenSSL)",
         &tunnel::KINDS,
-        false,
+        true,
     );
+    hdr.extend(p.starttls.map(header_line));
     hdr.push("Prints \"<version> <cipher>\" (OpenSSL's name) and exits 0, or prints the error and exits 1.".into());
     comment_block(&mut o, "//", "", &hdr);
     let proxy = tunnel::proxy_of(p);
@@ -40,7 +43,7 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
         o.push_str("const dns = require('dns');\n");
     }
     o.push_str("const fs = require('fs');\n");
-    if proxy.is_some() {
+    if proxy.is_some() || p.starttls.is_some() {
         o.push_str("const net = require('net');\n");
     }
     o.push_str("const tls = require('tls');\n\n");
@@ -65,6 +68,10 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
     if let Some(u) = &proxy {
         tunnel::node_consts(&mut o, u);
         tunnel::node_fn(&mut o);
+    }
+    if let Some(proto) = p.starttls {
+        node_starttls::node_consts(&mut o, p, proto);
+        node_starttls::node_fn(&mut o, proto);
     }
     o.push_str(
         "// Options are made inside the try below, so that a missing file is reported like\n\
@@ -182,14 +189,33 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
          };\n",
     );
     // The handshake: on a direct connection, or on the proxy's tunnel once it is open.
-    let (indent, options) = if proxy.is_some() {
-        o.push_str(
-            "// Through the proxy first (see openTunnel); TLS then runs on the tunnel.\n\
-             openTunnel(HOST, PORT).then((socket) => {\n",
-        );
-        ("  ", "{ ...options(), socket }")
-    } else {
-        ("", "options()")
+    // With STARTTLS, starttls() speaks the upgrade on the raw socket first.
+    let (indent, options) = match (proxy.is_some(), p.starttls) {
+        (true, None) => {
+            o.push_str(
+                "// Through the proxy first (see openTunnel); TLS then runs on the tunnel.\n\
+                 openTunnel(HOST, PORT).then((socket) => {\n",
+            );
+            ("  ", "{ ...options(), socket }")
+        }
+        (true, Some(proto)) => {
+            let _ = writeln!(
+                o,
+                "// Through the proxy first (see openTunnel), then the {proto} upgrade (see starttls);\n\
+                 // TLS then runs on the tunnel.\n\
+                 openTunnel(HOST, PORT).then(starttls).then((socket) => {{"
+            );
+            ("  ", "{ ...options(), socket }")
+        }
+        (false, Some(proto)) => {
+            let _ = writeln!(
+                o,
+                "// The {proto} upgrade on the TCP connection first (see starttls); TLS then runs on it.\n\
+                 starttls(net.connect({{ host: HOST, port: PORT }})).then((socket) => {{"
+            );
+            ("  ", "{ ...options(), socket }")
+        }
+        (false, None) => ("", "options()"),
     };
     for l in [
         "try {".to_string(),
@@ -212,7 +238,7 @@ pub(super) fn node(p: &Profile, via: Option<SocketAddr>) -> String {
     ] {
         let _ = writeln!(o, "{indent}{l}");
     }
-    if proxy.is_some() {
+    if proxy.is_some() || p.starttls.is_some() {
         o.push_str("}, fail);\n");
     }
     o

@@ -15,7 +15,7 @@ use crate::profile::{Profile, Starttls};
 use std::fmt::Write as _;
 
 /// The protocol in the messages: "SMTP", "PostgreSQL", ...
-fn title(proto: Starttls) -> &'static str {
+pub(super) fn title(proto: Starttls) -> &'static str {
     match proto {
         Starttls::Smtp => "SMTP",
         Starttls::Imap => "IMAP",
@@ -32,7 +32,7 @@ fn title(proto: Starttls) -> &'static str {
 }
 
 /// "an SMTP server", "a MySQL server".
-fn a_server(proto: Starttls) -> String {
+pub(super) fn a_server(proto: Starttls) -> String {
     let t = title(proto);
     let article = match proto {
         Starttls::Pop3 | Starttls::Postgres | Starttls::Mysql | Starttls::Sieve => "a",
@@ -82,7 +82,7 @@ pub(super) fn header_line(proto: Starttls) -> String {
 }
 
 /// The name XMPP's stream header goes `to`: the SNI name, else the host, as tlslens.
-fn xmpp_to(p: &Profile) -> String {
+pub(super) fn xmpp_to(p: &Profile) -> String {
     p.sni_name()
         .unwrap_or(&p.host)
         .replace(['\'', '<', '>', '&'], "")

@@ -151,7 +151,7 @@ fn client_env(dir: &std::path::Path) -> Vec<(&'static str, String)> {
 }
 
 /// The protocol whose upgrade the client's code speaks itself (`curl smtp://`,
-/// `s_client -starttls`, the Python script's `starttls`): the relay answers it as the server would, having done the
+/// `s_client -starttls`, the Python, Node and Java exports' `starttls`): the relay answers it as the server would, having done the
 /// real upgrade with the target. A client whose code cannot speak it starts TLS on its
 /// first byte, and the relay's upgrade with the target is all there is.
 fn upgrades_itself(p: &Profile, code: &str) -> Option<crate::profile::Starttls> {
