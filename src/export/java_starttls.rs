@@ -13,7 +13,7 @@
 
 use super::python_starttls::{a_server, title, xmpp_to};
 use super::quote::c_like_str;
-use crate::net::starttls::{CLIENT_SSL, LDAP_STARTTLS, PG_SSLREQUEST, mysql_ssl_request};
+use crate::profile::upgrade::{CLIENT_SSL, LDAP_STARTTLS, PG_SSLREQUEST, mysql_ssl_request};
 use crate::profile::{Profile, Starttls};
 use std::fmt::Write as _;
 
