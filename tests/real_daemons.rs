@@ -11,8 +11,8 @@ mod daemon;
 mod tools;
 
 use daemon::{
-    Daemon, assert_refused, assert_upgraded, free_port, installed, probe, root, self_signed, setup,
-    workdir,
+    Daemon, assert_exports_upgrade, assert_refused, assert_upgraded, free_port, installed, probe,
+    root, self_signed, setup, workdir,
 };
 use std::path::Path;
 use std::process::Command;
@@ -60,6 +60,7 @@ fn dovecot_imap_starttls_with_every_backend_and_its_refusal() {
         "Dovecot",
         "dovecot.tlslens.invalid",
     );
+    assert_exports_upgrade(port, Starttls::Imap);
     drop(dovecot);
 
     let dir = workdir();
@@ -141,6 +142,7 @@ fn postgresql_sslrequest_with_every_backend_and_its_refusal() {
         "S (TLS accepted)",
         "postgres.tlslens.invalid",
     );
+    assert_exports_upgrade(port, Starttls::Postgres);
     drop(pg);
 
     // The same cluster with ssl=off answers `N`.
@@ -185,6 +187,7 @@ fn openldap_starttls_with_every_backend_and_its_refusal() {
     // slapd's own account: the extended operation, then TLS, once per backend.
     slapd.assert_logged("EXT oid=1.3.6.1.4.1.1466.20037", results.len());
     slapd.assert_logged("TLS established", results.len());
+    assert_exports_upgrade(port, Starttls::Ldap);
     drop(slapd);
 
     // Without a certificate slapd does not know the operation: resultCode 2
@@ -252,6 +255,7 @@ fn mariadb_sslrequest_with_every_backend_and_its_refusal() {
         "MariaDB",
         "mariadb.tlslens.invalid",
     );
+    assert_exports_upgrade(port, Starttls::Mysql);
     drop(db);
 
     // With --skip-ssl the greeting lacks CLIENT_SSL.
@@ -362,6 +366,7 @@ fn postfix_smtp_starttls_with_every_backend_and_its_refusal() {
         "220 postfix.tlslens.invalid ESMTP Postfix",
         "postfix.tlslens.invalid",
     );
+    assert_exports_upgrade(port, Starttls::Smtp);
     drop(master);
 
     // The same queue, TLS off: Postfix neither offers nor knows STARTTLS.

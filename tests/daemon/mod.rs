@@ -253,10 +253,9 @@ pub fn backends() -> Vec<BackendId> {
     all
 }
 
-/// Probe 127.0.0.1:`port` through `proto`'s STARTTLS with every backend, the real
-/// clients included (their relay does the upgrade, or answers theirs).
-pub fn probe(port: u16, proto: Starttls) -> Vec<BackendReport> {
-    let p = Profile {
+/// The profile for 127.0.0.1:`port` through `proto`'s STARTTLS.
+fn profile(port: u16, proto: Starttls) -> Profile {
+    Profile {
         host: "127.0.0.1".into(),
         port,
         starttls: Some(proto),
@@ -265,9 +264,40 @@ pub fn probe(port: u16, proto: Starttls) -> Vec<BackendReport> {
         verify: VerifyMode::Off,
         handshake_timeout: 5.0,
         ..Profile::default()
-    };
-    let prep = tlslens::probe::prepare(p).unwrap();
+    }
+}
+
+/// Probe 127.0.0.1:`port` through `proto`'s STARTTLS with every backend, the real
+/// clients included (their relay does the upgrade, or answers theirs).
+pub fn probe(port: u16, proto: Starttls) -> Vec<BackendReport> {
+    let prep = tlslens::probe::prepare(profile(port, proto)).unwrap();
     tlslens::probe::run(&prep, &backends()).results
+}
+
+/// The exported Python and Node scripts speak the upgrade themselves, straight to the
+/// real daemon (no relay): each prints what it negotiated and exits 0. (They bound
+/// themselves: the profile's timeouts are in the code.)
+#[track_caller]
+pub fn assert_exports_upgrade(port: u16, proto: Starttls) {
+    use tlslens::export::{Lang, export};
+    let p = profile(port, proto);
+    for (lang, prog) in [(Lang::Python, "python3"), (Lang::Node, "node")] {
+        if !crate::tools::have(prog, "--version") {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(lang.file_name());
+        std::fs::write(&file, export(&p, lang)).unwrap();
+        let out = Command::new(prog).arg(&file).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(
+            out.status.success() && stdout.starts_with("TLSv1."),
+            "the {lang} export against a real {proto} server: {stdout}\n{stderr}"
+        );
+    }
 }
 
 /// The first thing the server said in the dialogue.
