@@ -322,3 +322,39 @@ fn a_missing_runtime_is_not_installed_not_a_failure() {
     assert!(!text.contains("NOT INSTALLED"), "{text}");
     assert!(text.contains("1 of 1 backends"), "{text}");
 }
+
+/// A TLS 1.3 server that wants a client certificate rejects us only after the
+/// handshake. The exported scripts stop there and report success; the relay recorded
+/// the server's next record, and with the client's key log it is decrypted: a fatal
+/// certificate_required, reported as it is for the in-process stacks. With the lab's
+/// client certificate every one connects.
+#[test]
+fn a_rejection_after_the_handshake_is_seen_in_the_clients_decrypted_records() {
+    let clients = present()
+        .into_iter()
+        .filter(|b| matches!(b, Python | SClient | Node))
+        .collect::<Vec<_>>();
+    let p = lab().profile("client-cert").unwrap();
+    for r in probe(p.clone(), &clients) {
+        let e = r.error.as_ref().expect("rejected");
+        assert_eq!(
+            (e.kind, e.alert.as_deref()),
+            (ErrorKind::Alert, Some("certificate_required")),
+            "{}: {e:?}",
+            r.backend
+        );
+        assert!(!r.ok);
+        // s_client may read the alert itself before it exits (then it says so, at the
+        // stage it read it); the scripts never do: their own words say they connected.
+        if r.backend != SClient {
+            assert_eq!(e.stage, tlslens::report::Stage::AfterHandshake, "{e:?}");
+            assert!(r.client.as_ref().unwrap().said.is_some(), "{}", r.backend);
+        }
+    }
+    let mut with_cert = p;
+    with_cert.cert = Some(lab().client_cert());
+    with_cert.key = Some(lab().client_key());
+    for r in probe(with_cert, &clients) {
+        assert!(r.ok, "{}: {:?}", r.backend, r.error);
+    }
+}

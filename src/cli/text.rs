@@ -156,7 +156,7 @@ fn backend(o: &mut String, b: &BackendReport, verbose: bool) {
         if c.installed {
             let said = c.said.as_deref().or(c.error_line.as_deref()).unwrap_or("");
             let _ = writeln!(o, "{IND}client  `{}` {exit}: {said}", c.command);
-            if let (Some(_), Some(after)) = (&c.said, &c.error_line) {
+            if let (Some(_), Some(after), None) = (&c.said, &c.error_line, &b.error) {
                 let _ = writeln!(o, "{IND}        after the handshake: {after}");
             }
         }

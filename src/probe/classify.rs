@@ -7,6 +7,24 @@ fn alert_text(a: u8) -> String {
     names::alert_name(a)
 }
 
+/// The server's fatal alert after a handshake the client finished: it rejected us
+/// after reading our Finished.
+pub(super) fn after_handshake_alert(alert: Option<u8>, message: String) -> ErrorReport {
+    let alert = alert.map(alert_text);
+    ErrorReport {
+        kind: ErrorKind::Alert,
+        stage: Stage::AfterHandshake,
+        detail: format!(
+            "the handshake completed, then the server sent {}: it rejected us after \
+             reading our Finished (a TLS 1.3 server checks the client certificate only then)",
+            alert.as_deref().unwrap_or("an alert")
+        ),
+        alert,
+        alert_from: Some("server"),
+        message,
+    }
+}
+
 /// Turn what the stack said, what the kernel said and what the wire shows into one
 /// classified error with the stage it happened at.
 pub(super) fn classify(
@@ -17,19 +35,10 @@ pub(super) fn classify(
     t: &Transcript,
 ) -> Option<ErrorReport> {
     if let Some(post) = &view.post_handshake {
-        let alert = post.alert_received.map(alert_text);
-        return Some(ErrorReport {
-            kind: ErrorKind::Alert,
-            stage: Stage::AfterHandshake,
-            detail: format!(
-                "the handshake completed, then the server sent {}: it rejected us after \
-                 reading our Finished (a TLS 1.3 server checks the client certificate only then)",
-                alert.as_deref().unwrap_or("an alert")
-            ),
-            alert,
-            alert_from: Some("server"),
-            message: post.message.clone(),
-        });
+        return Some(after_handshake_alert(
+            post.alert_received,
+            post.message.clone(),
+        ));
     }
     let e = view.error.as_ref()?;
     if e.not_attempted {

@@ -343,6 +343,25 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
                         .filter_map(|c| CertInfo::from_der(c))
                         .collect();
                 }
+                // A client program that stops after its handshake (the exported
+                // scripts do) never reads the server's answer; the relay recorded it.
+                let fatal = d
+                    .alerts
+                    .iter()
+                    .find(|(from, level, _)| *from == Direction::Server && *level == 2);
+                if let Some((_, _, code)) = fatal
+                    && view.client.is_some()
+                    && r.error.is_none()
+                {
+                    let message = format!(
+                        "{} stopped after its handshake without reading on; the server's \
+                         next record, decrypted, is a fatal {} alert",
+                        r.backend,
+                        names::alert_name(*code)
+                    );
+                    r.error = Some(classify::after_handshake_alert(Some(*code), message));
+                    r.ok = false;
+                }
                 r.decrypted = Some(d);
             }
             Err(e) => r.wire_notes.push(format!("not decrypted: {e}")),

@@ -198,11 +198,15 @@ impl Pump {
     /// whether the server had ended its side by itself, and the target's tap.
     pub fn close(self) -> (bool, Tap) {
         // The client has exited: what it sent last (its Finished, a close_notify) is
-        // still on its way; let the client-to-server side reach the client's EOF
-        // before the connection is shut (a server would log a failed handshake).
+        // still on its way, and so is the server's answer to it (a TLS 1.3 server's
+        // certificate_required comes only then). Let the client-to-server side reach
+        // the client's EOF (passed on as a FIN), then the server side the server's
+        // close, before the connection is shut; bounded, 500 ms in all.
         let drained = Instant::now() + Duration::from_millis(500);
-        while self.threads.first().is_some_and(|t| !t.is_finished()) && Instant::now() < drained {
-            std::thread::sleep(POLL / 4);
+        for t in &self.threads {
+            while !t.is_finished() && Instant::now() < drained {
+                std::thread::sleep(POLL / 4);
+            }
         }
         let server_done = self.server_done.load(Ordering::SeqCst);
         self.stop.store(true, Ordering::SeqCst);
