@@ -23,6 +23,10 @@ pub struct TapLog {
     pub eof: bool,
     /// The deadline passed while waiting for the peer.
     pub timed_out: bool,
+    /// When our side first shut its sending half (the client relay passing a client's
+    /// close on), since the tap started: what the server sends after it may be its
+    /// reaction to our close, not to the handshake.
+    pub closed_at: Option<Duration>,
 }
 
 impl TapLog {
@@ -111,8 +115,13 @@ impl Tap {
         })
     }
 
-    /// Shut the connection (one way or both), as `TcpStream::shutdown`.
+    /// Shut the connection (one way or both), as `TcpStream::shutdown`; the first
+    /// time is recorded (`TapLog::closed_at`).
     pub fn shutdown(&self, how: std::net::Shutdown) -> io::Result<()> {
+        let at = self.start.elapsed();
+        self.with_log(|l| {
+            l.closed_at.get_or_insert(at);
+        });
         self.inner.shutdown(how)
     }
 

@@ -16,7 +16,8 @@ use daemon::{
 };
 use std::path::Path;
 use std::process::Command;
-use tlslens::profile::Starttls;
+use tlslens::backend::BackendId;
+use tlslens::profile::{Profile, Starttls, VerifyMode};
 
 // --- Dovecot (IMAP) ---
 
@@ -380,5 +381,59 @@ fn postfix_smtp_starttls_with_every_backend_and_its_refusal() {
             !ehlo.iter().any(|l| l.starts_with("250-STARTTLS")),
             "{ehlo:?}"
         );
+    }
+}
+
+/// `openssl s_server` over TLS 1.3, a server nobody here wrote. The exported scripts
+/// stop after their handshake and close without close_notify; OpenSSL 3 answers that
+/// close with a decode_error alert, which is its reaction to the close and not a
+/// rejection: python, s_client and node connect. Asking for a client certificate, the
+/// server rejects them after the handshake with certificate_required, which the relay
+/// recorded and the key log decrypts.
+#[test]
+fn openssl_s_server_after_the_handshake_with_the_clients() {
+    let clients: Vec<_> = daemon::backends()
+        .into_iter()
+        .filter(|b| matches!(b, BackendId::Python | BackendId::SClient | BackendId::Node))
+        .collect();
+    let dir = workdir();
+    let (cert, key) = self_signed(dir.path(), "localhost");
+    for require_cert in [false, true] {
+        let port = free_port();
+        let mut cmd = Command::new("openssl");
+        cmd.args(["s_server", "-quiet", "-tls1_3", "-accept"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key);
+        if require_cert {
+            cmd.args(["-Verify", "1", "-verify_return_error", "-CAfile"])
+                .arg(&cert);
+        }
+        let mut server = Daemon::spawn("s_server", cmd, &dir.path().join("s_server.log"));
+        server.wait_listening(port, None);
+        let p = Profile {
+            host: "127.0.0.1".into(),
+            port,
+            proxy: Some("direct".into()),
+            verify: VerifyMode::Off,
+            ..Profile::default()
+        };
+        let prep = tlslens::probe::prepare(p).unwrap();
+        // s_server serves one connection at a time: one client after another.
+        for b in &clients {
+            let r = tlslens::probe::run(&prep, &[*b]).results.remove(0);
+            if require_cert {
+                let e = r.error.as_ref().expect("rejected");
+                assert_eq!(
+                    e.alert.as_deref(),
+                    Some("certificate_required"),
+                    "{b}: {e:?}"
+                );
+            } else {
+                assert!(r.ok, "{b}: {:?}", r.error);
+            }
+        }
     }
 }

@@ -345,11 +345,22 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
                 }
                 // A client program that stops after its handshake (the exported
                 // scripts do) never reads the server's answer; the relay recorded it.
+                // Only an alert sent before the client's close reached the server: a
+                // server may answer an unannounced close with an alert of its own
+                // (OpenSSL 3: decode_error).
+                let closed = tap.closed_at.map(|c| c.as_nanos() as f64 / 1e6);
                 let fatal = d
-                    .alerts
+                    .raw_alerts
                     .iter()
-                    .find(|(from, level, _)| *from == Direction::Server && *level == 2);
-                if let Some((_, _, code)) = fatal
+                    .find_map(|(from, at, a)| match a.as_slice() {
+                        [2, code]
+                            if *from == Direction::Server && closed.is_none_or(|c| *at < c) =>
+                        {
+                            Some(*code)
+                        }
+                        _ => None,
+                    });
+                if let Some(code) = fatal
                     && view.client.is_some()
                     && r.error.is_none()
                 {
@@ -357,9 +368,9 @@ fn assemble(r: &mut BackendReport, p: &Profile, mut view: LibView, tap: &TapLog)
                         "{} stopped after its handshake without reading on; the server's \
                          next record, decrypted, is a fatal {} alert",
                         r.backend,
-                        names::alert_name(*code)
+                        names::alert_name(code)
                     );
-                    r.error = Some(classify::after_handshake_alert(Some(*code), message));
+                    r.error = Some(classify::after_handshake_alert(Some(code), message));
                     r.ok = false;
                 }
                 r.decrypted = Some(d);
@@ -425,6 +436,7 @@ mod tests {
             io_error: None,
             eof: false,
             timed_out: false,
+            closed_at: None,
         };
         let view = LibView {
             handshake_done: true,

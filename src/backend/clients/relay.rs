@@ -106,18 +106,25 @@ pub fn pump(down: TcpStream, up: Tap) -> io::Result<Pump> {
     let stop = Arc::new(AtomicBool::new(false));
     let reset = Arc::new(AtomicBool::new(false));
     let server_done = Arc::new(AtomicBool::new(false));
+    // When the server last sent something.
+    let heard = Arc::new(std::sync::Mutex::new(Instant::now()));
     let mut threads = Vec::new();
 
     // Client → server.
     {
         let (mut from, mut to) = (down.try_clone()?, up.try_clone()?);
         from.set_read_timeout(Some(POLL))?;
-        let (stop, reset) = (stop.clone(), reset.clone());
+        let (stop, reset, heard) = (stop.clone(), reset.clone(), heard.clone());
         threads.push(std::thread::spawn(move || {
             let mut buf = vec![0u8; 16 * 1024];
             loop {
                 match from.read(&mut buf) {
                     Ok(0) => {
+                        // The client closed. Pass that on once the server has answered
+                        // what it sent last (a TLS 1.3 server's certificate_required
+                        // comes only after our Finished), so that the report can tell
+                        // that answer from the server's reaction to the close.
+                        wait_quiet(&heard, &stop);
                         let _ = to.shutdown(Shutdown::Write);
                         break;
                     }
@@ -160,6 +167,7 @@ pub fn pump(down: TcpStream, up: Tap) -> io::Result<Pump> {
                         break;
                     }
                     Ok(n) => {
+                        *heard.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
                         if to.write_all(buf.get(..n).unwrap_or(&[])).is_err() {
                             break;
                         }
@@ -193,6 +201,23 @@ pub fn pump(down: TcpStream, up: Tap) -> io::Result<Pump> {
     })
 }
 
+/// How long the server must have been silent before a client's close is passed on.
+const QUIET: Duration = Duration::from_millis(100);
+
+/// Wait until the server has said nothing for [`QUIET`] (at most 400 ms, or until the
+/// relay stops).
+fn wait_quiet(heard: &std::sync::Mutex<Instant>, stop: &AtomicBool) {
+    let until = Instant::now() + Duration::from_millis(400);
+    let since = Instant::now();
+    loop {
+        let last = (*heard.lock().unwrap_or_else(|e| e.into_inner())).max(since);
+        if last.elapsed() >= QUIET || Instant::now() >= until || stop.load(Ordering::SeqCst) {
+            return;
+        }
+        std::thread::sleep(POLL / 4);
+    }
+}
+
 impl Pump {
     /// Stop forwarding, shut both connections and wait for the threads. Returns
     /// whether the server had ended its side by itself, and the target's tap.
@@ -201,8 +226,8 @@ impl Pump {
         // still on its way, and so is the server's answer to it (a TLS 1.3 server's
         // certificate_required comes only then). Let the client-to-server side reach
         // the client's EOF (passed on as a FIN), then the server side the server's
-        // close, before the connection is shut; bounded, 500 ms in all.
-        let drained = Instant::now() + Duration::from_millis(500);
+        // close, before the connection is shut; bounded, 700 ms in all.
+        let drained = Instant::now() + Duration::from_millis(700);
         for t in &self.threads {
             while !t.is_finished() && Instant::now() < drained {
                 std::thread::sleep(POLL / 4);
