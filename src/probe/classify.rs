@@ -41,6 +41,17 @@ pub(super) fn classify(
         ));
     }
     let e = view.error.as_ref()?;
+    // A client program that said what it negotiated, then read the server's fatal
+    // alert (curl's request, s_client waiting on its input): after the handshake, as
+    // for the stacks.
+    if view.client.is_some()
+        && view.handshake_done
+        && !e.not_attempted
+        && !e.certificate
+        && let Some(a) = e.alert_received.filter(|a| *a != 0)
+    {
+        return Some(after_handshake_alert(Some(a), e.message.clone()));
+    }
     if e.not_attempted {
         return Some(ErrorReport {
             kind: ErrorKind::Unsupported,
