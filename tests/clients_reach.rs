@@ -132,18 +132,8 @@ fn every_starttls_protocol_with_the_clients() {
 #[test]
 fn a_refused_upgrade_is_the_servers_refusal_for_every_client() {
     let clients = present(&BackendId::CLIENTS);
-    for r in probe(lab_profile("smtp-refuse"), &clients) {
-        let e = r.error.as_ref().expect("refused");
-        assert_eq!(
-            (e.kind, e.stage),
-            (ErrorKind::StarttlsRefused, Stage::Starttls),
-            "{}: {e:?}",
-            r.backend
-        );
-        assert!(e.message.contains("454"), "{}: {e:?}", r.backend);
-        assert!(!r.ok);
-        assert!(r.transcript.messages.is_empty(), "{}", r.backend);
-    }
+    let results = probe(lab_profile("smtp-refuse"), &clients);
+    tools::failed_before_tls(&results, ErrorKind::StarttlsRefused, Stage::Starttls, "454");
 }
 
 #[test]
@@ -173,15 +163,6 @@ fn a_proxy_refusing_credentials_is_not_a_tls_failure() {
     let http = lab().server("http-proxy-auth").unwrap().addr;
     let mut p = lab_profile("tls12");
     p.proxy = Some(format!("http://lab:wrong@{http}"));
-    for r in probe(p, &present(&[Python, Curl])) {
-        let e = r.error.as_ref().expect("refused");
-        assert_eq!(
-            (e.kind, e.stage),
-            (ErrorKind::ProxyAuth, Stage::Proxy),
-            "{}: {e:?}",
-            r.backend
-        );
-        assert!(e.message.contains("407"), "{e:?}");
-        assert!(r.transcript.messages.is_empty());
-    }
+    let results = probe(p, &present(&[Python, Curl]));
+    tools::failed_before_tls(&results, ErrorKind::ProxyAuth, Stage::Proxy, "407");
 }

@@ -2,6 +2,8 @@
 //! every backend, a refusal, and the lab's HTTP CONNECT and SOCKS5 proxies (with and
 //! without credentials, denied targets, wrong credentials). Loopback only.
 
+mod tools;
+
 use std::sync::OnceLock;
 use tlslens::backend::BackendId;
 use tlslens::lab::Lab;
@@ -39,20 +41,7 @@ fn all_ok(results: &[BackendReport], what: &str) {
 
 #[track_caller]
 fn all_failed(results: &[BackendReport], kind: ErrorKind, stage: Stage, needle: &str) {
-    for r in results {
-        let e = r.error.as_ref().expect("an error");
-        assert_eq!((e.kind, e.stage), (kind, stage), "{}: {e:?}", r.backend);
-        assert!(
-            e.message.contains(needle),
-            "{}: {needle:?} not in {e:?}",
-            r.backend
-        );
-        assert!(
-            r.transcript.messages.is_empty(),
-            "no TLS was attempted: {:?}",
-            r.transcript.messages
-        );
-    }
+    tools::failed_before_tls(results, kind, stage, needle);
 }
 
 #[test]

@@ -68,26 +68,7 @@ fn all_ok_through(results: &[BackendReport], port: u16) {
 #[track_caller]
 fn all_failed_at_proxy(results: &[BackendReport], kind: ErrorKind, needle: &str) {
     assert!(results.len() >= BackendId::ALL.len());
-    for r in results {
-        let e = r.error.as_ref().expect("an error");
-        assert_eq!(
-            (e.kind, e.stage),
-            (kind, Stage::Proxy),
-            "{}: {e:?}",
-            r.backend
-        );
-        assert!(
-            e.message.contains(needle),
-            "{}: {needle:?} not in {e:?}",
-            r.backend
-        );
-        assert!(
-            r.transcript.messages.is_empty(),
-            "{}: no TLS was attempted: {:?}",
-            r.backend,
-            r.transcript.messages
-        );
-    }
+    tools::failed_before_tls(results, kind, Stage::Proxy, needle);
 }
 
 // --- tinyproxy (HTTP CONNECT) ---

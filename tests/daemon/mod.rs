@@ -354,23 +354,5 @@ pub fn assert_upgraded(results: &[BackendReport], says: &str, cn: &str) {
 #[track_caller]
 pub fn assert_refused(results: &[BackendReport], quoted: &str) {
     assert!(results.len() >= BackendId::ALL.len());
-    for r in results {
-        let e = r.error.as_ref().expect("refused");
-        assert_eq!(
-            (e.kind, e.stage),
-            (ErrorKind::StarttlsRefused, Stage::Starttls),
-            "{}: {e:?}",
-            r.backend
-        );
-        assert!(
-            e.message.contains(quoted),
-            "{}: the server's answer {quoted:?} is quoted: {e:?}",
-            r.backend
-        );
-        assert!(
-            r.transcript.messages.is_empty(),
-            "{}: no TLS after a refusal",
-            r.backend
-        );
-    }
+    crate::tools::failed_before_tls(results, ErrorKind::StarttlsRefused, Stage::Starttls, quoted);
 }

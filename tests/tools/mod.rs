@@ -39,3 +39,31 @@ pub fn clients_present(wanted: &[tlslens::backend::BackendId]) -> Vec<tlslens::b
         })
         .collect()
 }
+
+/// Every result failed as `kind` at `stage`, with `needle` in the message, before any
+/// TLS (a proxy's or a server's refusal of the upgrade).
+#[allow(dead_code)] // not every test binary checks refusals
+#[track_caller]
+pub fn failed_before_tls(
+    results: &[tlslens::report::BackendReport],
+    kind: tlslens::report::ErrorKind,
+    stage: tlslens::report::Stage,
+    needle: &str,
+) {
+    for r in results {
+        let e = r.error.as_ref().expect("an error");
+        assert_eq!((e.kind, e.stage), (kind, stage), "{}: {e:?}", r.backend);
+        assert!(
+            e.message.contains(needle),
+            "{}: {needle:?} not in {e:?}",
+            r.backend
+        );
+        assert!(!r.ok, "{}", r.backend);
+        assert!(
+            r.transcript.messages.is_empty(),
+            "{}: no TLS was attempted: {:?}",
+            r.backend,
+            r.transcript.messages
+        );
+    }
+}
