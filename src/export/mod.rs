@@ -13,13 +13,9 @@ mod emit;
 mod java;
 mod java_starttls;
 mod node;
-#[cfg(test)]
-mod node_java_starttls_tests;
 mod node_starttls;
 mod python;
 mod python_starttls;
-#[cfg(test)]
-mod python_starttls_tests;
 mod quote;
 mod rust_common;
 mod rust_native_tls;
@@ -28,6 +24,8 @@ mod rust_rustls;
 mod rust_rustls_verifier;
 mod s_client;
 mod shell;
+#[cfg(test)]
+mod starttls_tests;
 #[cfg(test)]
 mod tests;
 mod tunnel;
