@@ -11,9 +11,9 @@
 //! the protocol's throws `StarttlsError`. Both are top-level classes after the main
 //! one, so the error line names them plainly.
 
-use super::python_starttls::{a_server, title, xmpp_to};
+use super::python_starttls::{a_server, title};
 use super::quote::c_like_str;
-use crate::profile::upgrade::{CLIENT_SSL, LDAP_STARTTLS, PG_SSLREQUEST, mysql_ssl_request};
+use super::starttls_consts::{Spelling, Value, hex_int, write_consts};
 use crate::profile::{Profile, Starttls};
 use std::fmt::Write as _;
 
@@ -41,49 +41,22 @@ fn java_bytes(b: &[u8]) -> String {
 
 /// The constants (after the timeouts and the proxy's).
 pub(super) fn java_consts(o: &mut String, p: &Profile, proto: Starttls) {
-    let _ = writeln!(
-        o,
-        "    static final String STARTTLS = {};  // the protocol starttls() speaks before TLS",
-        c_like_str(proto.name())
-    );
-    match proto {
-        Starttls::Xmpp => {
-            let _ = writeln!(
-                o,
-                "    static final String XMPP_TO = {};  // the stream header's to=",
-                c_like_str(&xmpp_to(p))
-            );
-        }
-        Starttls::Ldap => {
-            let _ = writeln!(
-                o,
-                "    // ExtendedRequest StartTLS (1.3.6.1.4.1.1466.20037), message id 1\n\
-                 \x20   static final byte[] LDAP_STARTTLS = {};",
-                java_bytes(LDAP_STARTTLS)
-            );
-        }
-        Starttls::Postgres => {
-            let _ = writeln!(
-                o,
-                "    static final byte[] PG_SSLREQUEST = {};  // SSLRequest: length 8, code 80877103",
-                java_bytes(PG_SSLREQUEST)
-            );
-        }
-        Starttls::Mysql => {
-            let _ = writeln!(
-                o,
-                "    static final int CLIENT_SSL = {CLIENT_SSL:#06x};  // the greeting's capability flag"
-            );
-            let _ = writeln!(
-                o,
-                "    // SSLRequest, sequence id 1: CLIENT_SSL | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION,\n\
-                 \x20   // max packet 16 MiB, utf8_general_ci\n\
-                 \x20   static final byte[] MYSQL_SSLREQUEST = {};",
-                java_bytes(&mysql_ssl_request())
-            );
-        }
-        _ => {}
-    }
+    let spelling = Spelling {
+        indent: "    ",
+        marker: "//",
+        end: ";",
+        decl: |v| match v {
+            Value::Str(_) => "static final String ",
+            Value::Bytes(_) => "static final byte[] ",
+            Value::Int(_) => "static final int ",
+        },
+        literal: |v| match v {
+            Value::Str(s) => c_like_str(s),
+            Value::Bytes(b) => java_bytes(b),
+            Value::Int(n) => hex_int(*n),
+        },
+    };
+    write_consts(o, p, proto, &spelling);
     o.push('\n');
 }
 

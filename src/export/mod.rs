@@ -24,6 +24,7 @@ mod rust_rustls;
 mod rust_rustls_verifier;
 mod s_client;
 mod shell;
+mod starttls_consts;
 #[cfg(test)]
 mod starttls_tests;
 #[cfg(test)]

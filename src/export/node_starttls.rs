@@ -9,9 +9,9 @@
 //! refusal rejects with `StarttlsRefused` quoting the server's answer, which the script's
 //! `fail` prints (exit 1); an answer that is not the protocol's, with `StarttlsError`.
 
-use super::python_starttls::{a_server, title, xmpp_to};
+use super::python_starttls::{a_server, title};
 use super::quote::c_like_str;
-use crate::profile::upgrade::{CLIENT_SSL, LDAP_STARTTLS, PG_SSLREQUEST, mysql_ssl_request};
+use super::starttls_consts::{Spelling, Value, hex_int, write_consts};
 use crate::profile::{Profile, Starttls};
 use std::fmt::Write as _;
 
@@ -50,49 +50,18 @@ fn js_bytes(b: &[u8]) -> String {
 
 /// The constants (after the proxy's, before starttls()).
 pub(super) fn node_consts(o: &mut String, p: &Profile, proto: Starttls) {
-    let _ = writeln!(
-        o,
-        "const STARTTLS = {};  // the protocol starttls() speaks before TLS",
-        c_like_str(proto.name())
-    );
-    match proto {
-        Starttls::Xmpp => {
-            let _ = writeln!(
-                o,
-                "const XMPP_TO = {};  // the stream header's to=",
-                c_like_str(&xmpp_to(p))
-            );
-        }
-        Starttls::Ldap => {
-            let _ = writeln!(
-                o,
-                "// ExtendedRequest StartTLS (1.3.6.1.4.1.1466.20037), message id 1\n\
-                 const LDAP_STARTTLS = {};",
-                js_bytes(LDAP_STARTTLS)
-            );
-        }
-        Starttls::Postgres => {
-            let _ = writeln!(
-                o,
-                "const PG_SSLREQUEST = {};  // SSLRequest: length 8, code 80877103",
-                js_bytes(PG_SSLREQUEST)
-            );
-        }
-        Starttls::Mysql => {
-            let _ = writeln!(
-                o,
-                "const CLIENT_SSL = {CLIENT_SSL:#06x};  // the greeting's capability flag"
-            );
-            let _ = writeln!(
-                o,
-                "// SSLRequest, sequence id 1: CLIENT_SSL | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION,\n\
-                 // max packet 16 MiB, utf8_general_ci\n\
-                 const MYSQL_SSLREQUEST = {};",
-                js_bytes(&mysql_ssl_request())
-            );
-        }
-        _ => {}
-    }
+    let spelling = Spelling {
+        indent: "",
+        marker: "//",
+        end: ";",
+        decl: |_| "const ",
+        literal: |v| match v {
+            Value::Str(s) => c_like_str(s),
+            Value::Bytes(b) => js_bytes(b),
+            Value::Int(n) => hex_int(*n),
+        },
+    };
+    write_consts(o, p, proto, &spelling);
     o.push('\n');
 }
 

@@ -10,7 +10,7 @@
 //! protocol's raises `StarttlsError`. Emitted only when the profile has STARTTLS.
 
 use super::quote::py_str;
-use crate::profile::upgrade::{CLIENT_SSL, LDAP_STARTTLS, PG_SSLREQUEST, mysql_ssl_request};
+use super::starttls_consts::{Spelling, Value, hex_int, write_consts};
 use crate::profile::{Profile, Starttls};
 use std::fmt::Write as _;
 
@@ -90,48 +90,18 @@ pub(super) fn xmpp_to(p: &Profile) -> String {
 
 /// The module-level constants (after the timeouts).
 pub(super) fn python_consts(o: &mut String, p: &Profile, proto: Starttls) {
-    let _ = writeln!(
-        o,
-        "STARTTLS = {}  # the protocol starttls() speaks before TLS",
-        py_str(proto.name())
-    );
-    match proto {
-        Starttls::Xmpp => {
-            let _ = writeln!(
-                o,
-                "XMPP_TO = {}  # the stream header's to=",
-                py_str(&xmpp_to(p))
-            );
-        }
-        Starttls::Ldap => {
-            let _ = writeln!(
-                o,
-                "LDAP_STARTTLS = {}  # ExtendedRequest StartTLS (1.3.6.1.4.1.1466.20037), message id 1",
-                py_bytes(LDAP_STARTTLS)
-            );
-        }
-        Starttls::Postgres => {
-            let _ = writeln!(
-                o,
-                "PG_SSLREQUEST = {}  # SSLRequest: length 8, code 80877103",
-                py_bytes(PG_SSLREQUEST)
-            );
-        }
-        Starttls::Mysql => {
-            let _ = writeln!(
-                o,
-                "CLIENT_SSL = {CLIENT_SSL:#06x}  # the greeting's capability flag"
-            );
-            let _ = writeln!(
-                o,
-                "# SSLRequest, sequence id 1: CLIENT_SSL | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION,\n\
-                 # max packet 16 MiB, utf8_general_ci\n\
-                 MYSQL_SSLREQUEST = {}",
-                py_bytes(&mysql_ssl_request())
-            );
-        }
-        _ => {}
-    }
+    let spelling = Spelling {
+        indent: "",
+        marker: "#",
+        end: "",
+        decl: |_| "",
+        literal: |v| match v {
+            Value::Str(s) => py_str(s),
+            Value::Bytes(b) => py_bytes(b),
+            Value::Int(n) => hex_int(*n),
+        },
+    };
+    write_consts(o, p, proto, &spelling);
 }
 
 const PREAMBLE: &str = r#"class StarttlsError(Exception):
